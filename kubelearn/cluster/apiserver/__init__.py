@@ -1,0 +1,1 @@
+"""The API server: decoding, defaulting, validation, admission and the verbs over the store."""

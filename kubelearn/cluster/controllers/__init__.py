@@ -1,0 +1,1 @@
+"""The controller manager: one small level-based reconcile function per resource."""

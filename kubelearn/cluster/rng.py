@@ -1,0 +1,46 @@
+"""Seeded randomness: uids, generated name suffixes, and anything else that looks random.
+
+The real API server draws uids and ``generateName`` suffixes from crypto randomness; we draw
+them from one ``random.Random(seed)`` per cluster so that two runs with the same seed and the
+same inputs produce the same objects (never the global ``random`` module).
+"""
+
+from __future__ import annotations
+
+import random
+
+# apimachinery's util/rand alphabet: no vowels (no accidental words) and no confusable 0/1/3.
+_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+class SeededRng:
+    def __init__(self, seed: int = 0) -> None:
+        self._random = random.Random(seed)
+
+    def uid(self) -> str:
+        """A version-4-shaped UUID string."""
+        h = f"{self._random.getrandbits(128):032x}"
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
+
+    def suffix(self, length: int = 5) -> str:
+        """``generateName`` suffix, as ``utilrand.String(5)``."""
+        return "".join(self._random.choice(_SUFFIX_ALPHABET) for _ in range(length))
+
+    def getrandbits_hex(self) -> str:
+        """Event name suffix: 16 hex digits, as client-go's ``fmt.Sprintf("%v.%x", name, time)``."""
+        return f"{self._random.getrandbits(64):016x}"
+
+    def random(self) -> float:
+        return self._random.random()
+
+    def randint(self, low: int, high: int) -> int:
+        return self._random.randint(low, high)
+
+    def choice(self, seq: list):  # type: ignore[no-untyped-def, type-arg]
+        return self._random.choice(seq)
+
+    def getstate(self) -> object:
+        return self._random.getstate()
+
+    def setstate(self, state: object) -> None:
+        self._random.setstate(state)  # type: ignore[arg-type]
