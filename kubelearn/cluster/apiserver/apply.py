@@ -1,0 +1,103 @@
+"""Client-side ``kubectl apply``: decide between create, patch and nothing, as kubectl does.
+
+Mirrors ``k8s.io/kubectl/pkg/cmd/apply`` (``apply.go`` and ``patcher.go``) and
+``k8s.io/kubectl/pkg/util/apply.go``:
+
+* the live object is absent -> create the manifest with the
+  ``kubectl.kubernetes.io/last-applied-configuration`` annotation (kubectl prints ``created``);
+* otherwise -> ``CreateThreeWayMergePatch(last-applied, manifest + new annotation, live)``;
+  ``{}`` means ``unchanged`` (no request is sent), anything else is sent as a strategic merge
+  patch (``configured``).
+
+Simplified: the caller has already filled ``metadata.namespace`` of namespaced manifests (kubectl
+does that before this step); no conflict retries and no ``--prune``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kubelearn.cluster import kinds
+from kubelearn.cluster.apiserver.patch_strategic import strategic_merge_patch
+from kubelearn.cluster.apiserver.patch_threeway import create_three_way_patch
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyPlan:
+    action: str  # "create" | "patch" | "unchanged"
+    body: dict[str, Any]  # the object to create, or the strategic merge patch to send ({} if unchanged)
+    warning: str | None = None  # what kubectl prints after "Warning: ", if anything
+
+
+def go_json(value: Any) -> str:
+    """``encoding/json`` output: compact, map keys sorted, ``<``/``>``/``&`` escaped."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in _GO_ESCAPES.items():
+        text = text.replace(char, escaped)
+    return text
+
+
+def last_applied_of(manifest: dict[str, Any]) -> str:
+    """The annotation value kubectl writes (``GetModifiedConfiguration(obj, annotate=false)``).
+
+    The manifest is encoded without the annotation itself; kubectl sets the annotations back
+    as an empty map when there were no others, so ``"annotations":{}`` shows up. The JSON
+    encoder ends the text with a newline.
+    """
+    obj = copy.deepcopy(manifest)
+    metadata = obj.setdefault("metadata", {})
+    annotations = dict(metadata.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    metadata["annotations"] = annotations
+    return go_json(obj) + "\n"
+
+
+def with_last_applied(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest carrying its own last-applied annotation (what apply creates or diffs against)."""
+    value = last_applied_of(manifest)
+    obj = copy.deepcopy(manifest)
+    metadata = obj.setdefault("metadata", {})
+    metadata["annotations"] = {**(metadata.get("annotations") or {}), LAST_APPLIED: value}
+    return obj
+
+
+def plan_apply(manifest: dict[str, Any], live: dict[str, Any] | None) -> ApplyPlan:
+    """What ``kubectl apply -f`` does with one manifest given the live object (or None)."""
+    modified = with_last_applied(manifest)
+    if live is None:
+        return ApplyPlan("create", modified)
+    annotations = (live.get("metadata") or {}).get("annotations") or {}
+    original_text = annotations.get(LAST_APPLIED) or ""
+    original = json.loads(original_text) if original_text.strip() else {}
+    warning = None if original_text else _missing_annotation_warning(live)
+    patch = create_three_way_patch(original, modified, live)
+    if not patch:
+        return ApplyPlan("unchanged", {}, warning)
+    return ApplyPlan("patch", patch, warning)
+
+
+def apply_patch_to(live: dict[str, Any], plan: ApplyPlan) -> dict[str, Any]:
+    """The object the API server stores after the patch of ``plan`` (server-side SMP)."""
+    if plan.action == "create":
+        return copy.deepcopy(plan.body)
+    if plan.action == "unchanged":
+        return copy.deepcopy(live)
+    return strategic_merge_patch(live, plan.body)
+
+
+def _missing_annotation_warning(live: dict[str, Any]) -> str:
+    info = kinds.lookup(str(live.get("apiVersion", "")), str(live.get("kind", "")))
+    resource = info.plural if info else str(live.get("kind", "")).lower() + "s"
+    name = (live.get("metadata") or {}).get("name", "")
+    return (
+        f"resource {resource}/{name} is missing the {LAST_APPLIED} annotation which is required by "
+        "kubectl apply. kubectl apply should only be used on resources created declaratively by either "
+        "kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."
+    )

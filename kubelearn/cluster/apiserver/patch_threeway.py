@@ -1,0 +1,238 @@
+"""The strategic merge patch ``kubectl apply`` sends: ``CreateThreeWayMergePatch``.
+
+Mirrors ``k8s.io/apimachinery/pkg/util/strategicpatch/patch.go`` (``diffMaps``, ``diffLists``
+and ``CreateThreeWayMergePatch`` with ``overwrite=true``, as kubectl calls it):
+
+* *delta* = what ``modified`` (the manifest) adds or changes compared with ``current`` (the live
+  object), ignoring deletions, so fields only the server or other clients set survive;
+* *deletions* = what ``modified`` dropped compared with ``original`` (the last-applied
+  configuration): ``null`` for map keys, ``{"$patch": "delete", <key>: v}`` for merge-list
+  items, ``$deleteFromPrimitiveList/<f>`` for merged primitive lists;
+* the patch is *deletions* merged with *delta*, with ``$setElementOrder/<f>`` and
+  ``$retainKeys`` directives exactly where kubectl puts them.
+
+Simplified: no conflict detection (kubectl apply always passes ``overwrite=true``) and no
+preconditions.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from typing import Any
+
+from kubelearn.cluster.apiserver.patch_json import PatchError, json_equal
+from kubelearn.cluster.apiserver.patch_lists import (
+    DIRECTIVE,
+    element_kind,
+    go_fmt,
+    go_kind,
+    merge_key_equal,
+    normalize_slice_order,
+    require_key,
+    scalar_id,
+)
+from kubelearn.cluster.apiserver.patch_strategic import (
+    CLIENT,
+    DELETE_PRIMITIVES,
+    RETAIN_KEYS,
+    SET_ORDER,
+    Schema,
+    lookup,
+    merge_map,
+    root_schema,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    set_element_order: bool = False
+    ignore_changes_and_additions: bool = False
+    ignore_deletions: bool = False
+    build_retain_keys: bool = False
+
+
+def create_three_way_patch(
+    original: dict[str, Any] | None,
+    modified: dict[str, Any],
+    current: dict[str, Any],
+    definition: str | None = None,
+) -> dict[str, Any]:
+    """The patch turning ``current`` into ``modified`` while keeping fields others own.
+
+    ``original`` is the last-applied configuration (``None`` or ``{}`` when there is none).
+    An empty result (``{}``) means kubectl has nothing to send (``unchanged``).
+    """
+    schema = root_schema(modified, definition) or root_schema(current, definition)
+    original = copy.deepcopy(original or {})
+    modified = copy.deepcopy(modified)
+    current = copy.deepcopy(current)
+    delta = diff_maps(current, modified, schema, DiffOptions(set_element_order=True, ignore_deletions=True))
+    deletions = diff_maps(
+        original, modified, schema, DiffOptions(set_element_order=True, ignore_changes_and_additions=True)
+    )
+    return merge_map(deletions, delta, schema, CLIENT)
+
+
+def create_two_way_patch(
+    original: dict[str, Any], modified: dict[str, Any], definition: str | None = None
+) -> dict[str, Any]:
+    """``CreateTwoWayMergePatch``: what ``kubectl edit``/``set image`` send."""
+    schema = root_schema(modified, definition) or root_schema(original, definition)
+    return diff_maps(copy.deepcopy(original), copy.deepcopy(modified), schema, DiffOptions(set_element_order=True))
+
+
+def diff_maps(original: dict[str, Any], modified: dict[str, Any], schema: Schema, opts: DiffOptions) -> dict[str, Any]:
+    patch: dict[str, Any] = {}
+    retain: list[Any] = []
+    for key, new in modified.items():
+        if opts.build_retain_keys and new is not None:
+            retain.append(key)
+        if key not in original:
+            if not opts.ignore_changes_and_additions:
+                patch[key] = new
+            continue
+        old = original[key]
+        if key == DIRECTIVE:
+            if not isinstance(old, str) or not isinstance(new, str):
+                raise PatchError(f"invalid value for special key: {DIRECTIVE}", 400)
+            if old != new:
+                patch[key] = new
+            continue
+        if go_kind(old) != go_kind(new):
+            if not opts.ignore_changes_and_additions:
+                patch[key] = new
+            continue
+        if isinstance(old, dict):
+            _map_diff(key, old, new, patch, schema, opts)
+        elif isinstance(old, list):
+            _slice_diff(key, old, new, patch, schema, opts)
+        elif not opts.ignore_changes_and_additions and not json_equal(old, new):
+            patch[key] = new
+    if not opts.ignore_deletions:
+        for key in original:
+            if key not in modified:
+                patch[key] = None
+    if retain and (patch or any(v is not None and k not in modified for k, v in original.items())):
+        patch[RETAIN_KEYS] = sort_scalars(retain)
+    return patch
+
+
+def _map_diff(
+    key: str, old: dict[str, Any], new: dict[str, Any], patch: dict[str, Any], schema: Schema, opts: DiffOptions
+) -> None:
+    meta = lookup(schema, key)
+    if meta.strategy == "replace":
+        if not opts.ignore_changes_and_additions:
+            patch[key] = new
+        return
+    value = diff_maps(old, new, meta.schema, replace(opts, build_retain_keys=meta.retain_keys))
+    if value:
+        patch[key] = value
+
+
+def _slice_diff(
+    key: str, old: list[Any], new: list[Any], patch: dict[str, Any], schema: Schema, opts: DiffOptions
+) -> None:
+    meta = lookup(schema, key)
+    if meta.strategy != "merge":
+        if not opts.ignore_changes_and_additions and not json_equal(old, new):
+            patch[key] = new
+        return
+    opts = replace(opts, build_retain_keys=meta.retain_keys)
+    additions, deletions, order = diff_lists(old, new, meta.schema, meta.merge_key, opts)
+    if additions:
+        patch[key] = additions
+    if deletions:
+        patch[f"{DELETE_PRIMITIVES}/{key}"] = deletions
+    if order:
+        patch[f"{SET_ORDER}/{key}"] = order
+
+
+def diff_lists(
+    original: list[Any], modified: list[Any], schema: Schema, merge_key: str, opts: DiffOptions
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """(patch list, parallel deletion list, $setElementOrder list) for a merge-strategy list."""
+    if not original:
+        if not modified or opts.ignore_changes_and_additions:
+            return [], [], []
+        return modified, [], []
+    kind = element_kind(original, modified)
+    order: list[Any] = []
+    if kind == "map":
+        patch_list, deletions = _diff_lists_of_maps(original, modified, schema, merge_key, opts)
+        patch_list = normalize_slice_order(patch_list, modified, merge_key, kind) + deletions
+        order_same = len(original) == len(modified) and all(
+            merge_key_equal(a, b, merge_key) for a, b in zip(original, modified, strict=True)
+        )
+        changes = not opts.ignore_changes_and_additions and (patch_list or not order_same)
+        removals = not opts.ignore_deletions and patch_list
+        if opts.set_element_order and (changes or removals):
+            order = [{merge_key: item.get(merge_key)} for item in modified]
+        return patch_list, [], order
+    patch_list, deletions = _diff_lists_of_scalars(original, modified, opts)
+    patch_list = normalize_slice_order(patch_list, modified, merge_key, kind)
+    changed = not opts.ignore_changes_and_additions and not json_equal(original, modified)
+    if opts.set_element_order and ((not opts.ignore_deletions and deletions) or changed):
+        order = modified
+    return patch_list, deletions, order
+
+
+def _diff_lists_of_scalars(original: list[Any], modified: list[Any], opts: DiffOptions) -> tuple[list[Any], list[Any]]:
+    old, new = sort_scalars(original), sort_scalars(modified)
+    additions: list[Any] = []
+    deletions: list[Any] = []
+    i = j = 0
+    while i < len(old) or j < len(new):
+        a = go_fmt(old[i]) if i < len(old) else None
+        b = go_fmt(new[j]) if j < len(new) else None
+        if a is not None and b is not None and a == b:
+            i, j = i + 1, j + 1
+        elif a is None or (b is not None and a > b):
+            if not opts.ignore_changes_and_additions:
+                additions.append(new[j])
+            j += 1
+        else:
+            if not opts.ignore_deletions:
+                deletions.append(old[i])
+            i += 1
+    seen: set[tuple[str, Any]] = set()
+    unique = [v for v in deletions if not (scalar_id(v) in seen or seen.add(scalar_id(v)))]  # type: ignore[func-returns-value]
+    return additions, unique
+
+
+def _diff_lists_of_maps(
+    original: list[Any], modified: list[Any], schema: Schema, merge_key: str, opts: DiffOptions
+) -> tuple[list[Any], list[Any]]:
+    def by_key(items: list[Any]) -> list[Any]:
+        for item in items:
+            require_key(item, merge_key)
+        return sorted(items, key=lambda item: go_fmt(item[merge_key]))
+
+    old, new = by_key(original), by_key(modified)
+    patch: list[Any] = []
+    deletions: list[Any] = []
+    i = j = 0
+    while i < len(old) or j < len(new):
+        a = go_fmt(old[i][merge_key]) if i < len(old) else None
+        b = go_fmt(new[j][merge_key]) if j < len(new) else None
+        if a is not None and b is not None and a == b:
+            value = diff_maps(old[i], new[j], schema, opts)
+            if value:
+                value[merge_key] = new[j][merge_key]
+                patch.append(value)
+            i, j = i + 1, j + 1
+        elif a is None or (b is not None and a > b):
+            if not opts.ignore_changes_and_additions:
+                patch.append(new[j])
+            j += 1
+        else:
+            if not opts.ignore_deletions:
+                deletions.append({merge_key: old[i][merge_key], DIRECTIVE: "delete"})
+            i += 1
+    return patch, deletions
+
+
+def sort_scalars(items: list[Any]) -> list[Any]:
+    """``sortScalars``: order by the ``%v`` text, as Go does."""
+    return sorted(items, key=go_fmt)
