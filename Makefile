@@ -1,0 +1,68 @@
+# kubelearn developer commands (GNU make). `make run` serves the app, `make test` checks everything.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check --quiet
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt bench messages clean distclean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed ## Migrate and serve on http://127.0.0.1:8000 with daphne
+	$(PY) manage.py migrate --noinput
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore='$(VENV)/*'; \
+	else \
+		echo "msgfmt not found: using the committed .mo files"; \
+	fi
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) kubelearn.asgi:application
+
+test: lint ## Lint, check import contracts, then run the whole pytest suite
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+fmt: $(VENV)/.installed-dev ## Fix what ruff can fix and format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.installed-dev ## Run every bench/*.py script (bench/_*.py are helpers)
+	@set -e; found=0; \
+	for script in bench/*.py; do \
+		case "$$(basename "$$script")" in _*) continue ;; esac; \
+		[ -e "$$script" ] || continue; \
+		found=1; \
+		echo "== $$script"; \
+		PYTHONPATH=. $(PY) "$$script"; \
+	done; \
+	if [ $$found -eq 0 ]; then echo "no bench/*.py scripts yet"; fi
+
+messages: $(VENV)/.installed ## Recompile locale/*/LC_MESSAGES/django.mo (needs msgfmt)
+	$(PY) manage.py compilemessages --ignore='$(VENV)/*'
+
+clean: ## Remove caches, screenshots and collected static files (keeps .venv and db.sqlite3)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis artifacts staticfiles
+
+distclean: clean ## Also remove the virtualenv
+	rm -rf $(VENV)

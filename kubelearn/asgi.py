@@ -1,0 +1,34 @@
+"""ASGI entry point: plain Django for HTTP, Channels for WebSockets.
+
+``daphne kubelearn.asgi:application`` serves both. The Django ASGI app is created before
+anything imports models (Channels' documented order), and WebSocket connections are
+checked against ``ALLOWED_HOSTS`` by Origin and get the session user. Static files are
+served by Django's ``ASGIStaticFilesHandler`` unless ``SERVE_STATIC`` is off, because
+daphne (unlike ``runserver``) serves none by itself.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kubelearn.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs the app registry ready
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from kubelearn.live.routing import websocket_urlpatterns  # noqa: E402
+
+http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)
