@@ -66,8 +66,7 @@ def go_repr(value: Any) -> str:
         return "null"
     if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
         inner = ", ".join(
-            f"{json.dumps(k, ensure_ascii=False)}:{json.dumps(v, ensure_ascii=False)}"
-            for k, v in sorted(value.items())
+            f"{json.dumps(k, ensure_ascii=False)}:{json.dumps(v, ensure_ascii=False)}" for k, v in sorted(value.items())
         )
         return "map[string]string{" + inner + "}"
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -236,7 +235,9 @@ def new_gone(message: str) -> StatusError:
 
 
 def new_method_not_supported(group: str, plural: str, verb: str) -> StatusError:
-    return StatusError(405, "MethodNotAllowed", f"{verb} is not supported on resources of kind {_resource(group, plural)}")
+    return StatusError(
+        405, "MethodNotAllowed", f"{verb} is not supported on resources of kind {_resource(group, plural)}"
+    )
 
 
 @dataclass(slots=True)

@@ -400,7 +400,9 @@ def _ep_row(p: Printer, ep: Obj) -> list[Any]:
 
 
 _NAME = Column("Name", format="name", description="Name must be unique within a namespace.")
-_AGE = Column("Age", description="CreationTimestamp is a timestamp representing the server time when this object was created.")
+_AGE = Column(
+    "Age", description="CreationTimestamp is a timestamp representing the server time when this object was created."
+)
 
 COLUMNS: dict[str, list[Column]] = {
     "Pod": [

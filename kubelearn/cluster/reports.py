@@ -51,9 +51,7 @@ def get_all(store: Store, printer: Printer, namespace: str | None = "default", w
     return "\n\n".join(sections)
 
 
-def get_kind(
-    store: Store, printer: Printer, kind: str, namespace: str | None = "default", wide: bool = False
-) -> str:
+def get_kind(store: Store, printer: Printer, kind: str, namespace: str | None = "default", wide: bool = False) -> str:
     """``kubectl get <kind>``; cluster-scoped kinds ignore the namespace."""
     info = BY_KIND[kind]
     objects = list(store.iter_kind(kind, namespace if info.namespaced else None))

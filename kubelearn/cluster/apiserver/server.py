@@ -265,7 +265,9 @@ class APIServer:
             elif patch_type == STRATEGIC_PATCH:
                 patched = patches.strategic_merge_patch(current, body)
             else:
-                raise StatusError(415, "UnsupportedMediaType", f"the body of the request was in an unknown format: {patch_type}")
+                raise StatusError(
+                    415, "UnsupportedMediaType", f"the body of the request was in an unknown format: {patch_type}"
+                )
         except patches.PatchError as exc:
             raise exc.status_error() from exc
         if not isinstance(patched, dict):
@@ -327,7 +329,9 @@ class APIServer:
         if replicas < 0:
             from ..errors import invalid
 
-            raise new_invalid("autoscaling", "Scale", name, [invalid("spec.replicas", replicas, "must be greater than or equal to 0")])
+            raise new_invalid(
+                "autoscaling", "Scale", name, [invalid("spec.replicas", replicas, "must be greater than or equal to 0")]
+            )
         current = clone(self._existing(info, namespace, name))
         current["spec"]["replicas"] = replicas
         current["metadata"].pop("resourceVersion", None)

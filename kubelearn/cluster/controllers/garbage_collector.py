@@ -12,6 +12,7 @@ mini cluster holds hundreds of objects, not millions. Lesson: "Self-healing" and
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from ..apiserver.server import BACKGROUND, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, FOREGROUND
@@ -98,7 +99,5 @@ def _orphan_dependents(ctx: Context, owner: Obj) -> None:
 
 def _delete(ctx: Context, obj: Obj, propagation: str) -> None:
     kind, ns, name = key_of(obj)
-    try:
+    with contextlib.suppress(StatusError):  # already gone: the state we wanted
         ctx.api.delete(kind, ns, name, propagation=propagation)
-    except StatusError:
-        pass  # already gone: the state we wanted

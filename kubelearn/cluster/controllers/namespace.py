@@ -8,6 +8,7 @@ New objects are refused meanwhile (NamespaceLifecycle admission). Lesson: "Names
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from ..errors import StatusError
@@ -39,10 +40,8 @@ def reconcile(ctx: Context, key: Key) -> Result:
         for obj in list(ctx.store.iter_kind(info.kind, name)):
             remaining += 1
             if not is_being_deleted(obj):
-                try:
+                with contextlib.suppress(StatusError):
                     ctx.api.delete(info.kind, name, obj["metadata"]["name"])
-                except StatusError:
-                    pass
     if remaining:
         return Result(requeue_after=RECHECK_SECONDS)
     ctx.store.delete("Namespace", "", name)

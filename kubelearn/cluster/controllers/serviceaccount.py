@@ -6,6 +6,7 @@ account, so the account must exist in each namespace, including ones a student c
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 from ..errors import StatusError
@@ -32,8 +33,6 @@ def reconcile(ctx: Context, key: Key) -> Result:
         return Result()
     if ctx.store.peek("ServiceAccount", key[2], "default") is None:
         account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": key[2]}}
-        try:
+        with contextlib.suppress(StatusError):
             ctx.api.create(account, trusted=True)
-        except StatusError:
-            pass
     return Result()
