@@ -43,6 +43,11 @@ class Timings:
     hpa_downscale_stabilization: float = 300.0
     # Deployment: how often a stalled rollout is re-checked against progressDeadlineSeconds.
     progress_check: float = 5.0
+    # Kubelet: how long resolving an image that does not exist takes before ErrImagePull.
+    image_pull_fail: float = 1.0
+    # Kubelet: the pod worker's re-sync after an error (ErrImagePull -> ImagePullBackOff, Error -> restart
+    # or CrashLoopBackOff); upstream re-syncs after ~10s with jitter.
+    pod_sync: float = 1.0
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
