@@ -34,6 +34,7 @@ def make_node(
     now: str = "",
 ) -> Obj:
     zone = zone or ZONES[index % len(ZONES)]
+    cidr = f"10.{244 + index // 256}.{index % 256}.0/24"
     capacity = {"cpu": cpu, "memory": memory, "pods": str(pods), "ephemeral-storage": "50Gi"}
     return {
         "apiVersion": "v1",
@@ -48,12 +49,12 @@ def make_node(
                 "topology.kubernetes.io/zone": zone,
             },
         },
-        "spec": {"podCIDR": f"10.244.{index}.0/24", "podCIDRs": [f"10.244.{index}.0/24"]},
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
         "status": {
             "capacity": capacity,
             "allocatable": dict(capacity),
             "addresses": [
-                {"type": "InternalIP", "address": f"192.168.49.{index + 2}"},
+                {"type": "InternalIP", "address": f"192.168.{49 + (index + 2) // 256}.{(index + 2) % 256}"},
                 {"type": "Hostname", "address": name},
             ],
             "conditions": [

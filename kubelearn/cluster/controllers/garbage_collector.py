@@ -26,7 +26,28 @@ OWNED_KINDS = ("ReplicaSet", "Pod", "Job", "Endpoints")
 WATCHES = ("Deployment", "ReplicaSet", "Pod", "Job", "Service", "HorizontalPodAutoscaler", "Node", "Endpoints")
 
 
+def _index(ctx: Context) -> dict[str, set[Key]]:
+    """Owner uid -> keys of its dependents: upstream's dependency graph, kept from watch events."""
+    return ctx.extras.setdefault("gc_dependents", {})  # type: ignore[no-any-return]
+
+
+def _track(ctx: Context, event: WatchEvent) -> None:
+    index = _index(ctx)
+    key = key_of(event.object)
+    owners = {ref.get("uid", "") for ref in owner_references(event.object)}
+    if event.kind not in OWNED_KINDS:
+        return
+    previous = ctx.extras.setdefault("gc_owners_of", {}).pop(key, set())
+    for uid in previous - owners if event.type != DELETED else previous:
+        index.get(uid, set()).discard(key)
+    if event.type != DELETED and owners:
+        ctx.extras["gc_owners_of"][key] = owners
+        for uid in owners:
+            index.setdefault(uid, set()).add(key)
+
+
 def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
+    _track(ctx, event)
     obj = event.object
     meta = obj.get("metadata", {})
     keys: list[Key] = []
@@ -34,17 +55,18 @@ def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
         keys.append(key_of(obj))
     if event.type == DELETED or meta.get("deletionTimestamp"):
         keys.extend(key_of(dep) for dep in dependents(ctx, obj))
+    if event.type == DELETED:
+        # An owner waiting in foreground deletion may now be free to go.
+        keys.extend((ref.get("kind", ""), namespace_of(obj), ref.get("name", "")) for ref in owner_references(obj))
     return keys
 
 
 def dependents(ctx: Context, owner: Obj) -> list[Obj]:
-    uid = uid_of(owner)
-    ns = namespace_of(owner) or None
     found = []
-    for kind in OWNED_KINDS:
-        for obj in ctx.store.iter_kind(kind, ns):
-            if any(ref.get("uid") == uid for ref in owner_references(obj)):
-                found.append(obj)
+    for key in sorted(_index(ctx).get(uid_of(owner), ())):
+        obj = ctx.store.peek(*key)
+        if obj is not None:
+            found.append(obj)
     return found
 
 
