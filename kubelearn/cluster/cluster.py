@@ -13,15 +13,28 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import kubelet, scheduler
 from .apiserver.events import EventRecorder
 from .apiserver.server import APIServer, ApplyResult
 from .clock import SimClock
-from .controllers import garbage_collector, namespace, serviceaccount
+from .controllers import (
+    deployment,
+    endpoints,
+    garbage_collector,
+    hpa,
+    job,
+    namespace,
+    node_lifecycle,
+    replicaset,
+    serviceaccount,
+    volume_binding,
+)
 from .controllers.base import Context, Controller
 from .engine import Engine
 from .errors import StatusError
 from .fleet import make_node, ship_name
 from .kinds import lookup
+from .kubelet.images import parse_reference
 from .manifests import Document, ManifestError, parse_manifests
 from .objects import Obj, name_of
 from .rng import SeededRng
@@ -62,14 +75,26 @@ def lookup_kind(kind: str) -> str:
     return info.kubectl_type if info else kind.lower()
 
 
+def _image_request_cost(image: str) -> float | None:
+    """Extra millicores per request/second for an image, from the kubelet's image catalogue."""
+    spec = parse_reference(image).spec
+    return spec.cpu_m_per_rps if spec is not None else None
+
+
 def default_controllers() -> list[Controller]:
     """The control loops that run in every cluster (the controller manager's list)."""
     return [
         namespace,
         serviceaccount,
-        # -- workload controllers (replicaset, deployment, job, hpa, endpoints) go here --
-        # -- scheduler and node lifecycle go here --
-        # -- kubelet goes here --
+        deployment,
+        replicaset,
+        job,
+        hpa,
+        endpoints,  # workload controllers and the Endpoints controller
+        scheduler,  # kube-scheduler
+        node_lifecycle,  # node-controller, taint-eviction-controller, podgc
+        kubelet,  # the node agent of every ship
+        volume_binding,  # persistentvolume-binder (+ kind's "standard" provisioner)
         garbage_collector,
     ]  # type: ignore[list-item]
 
@@ -90,6 +115,9 @@ class Cluster:
         self.api = APIServer(self.store, self.clock, self.rng)
         self.events = EventRecorder(self.store, self.clock, self.rng)
         self.ctx = Context(self.api, self.store, self.clock, self.rng, self.events, timings)
+        # Hooks that let the proxy and metrics reach the kubelet without importing it (layering).
+        self.ctx.extras["record_request"] = kubelet.record_request
+        self.ctx.extras["image_request_cost"] = _image_request_cost
         self.engine = Engine(self.ctx, controllers if controllers is not None else default_controllers())
         if boot:
             self._boot(nodes)
@@ -142,7 +170,10 @@ class Cluster:
         self, doc: Document, source: str, namespace: str | None = None, dry_run: bool = False
     ) -> DocumentResult:
         if doc.error or doc.obj is None:
-            return DocumentResult(source, doc.index, doc.line, error=doc.error or "error: empty document")
+            message = doc.error or "empty document"
+            if not message.startswith("error: "):
+                message = f"error: {message}"  # kubectl's prefix for errors found before any request
+            return DocumentResult(source, doc.index, doc.line, error=message)
         obj = doc.obj
         kind, name = str(obj.get("kind", "")), str(name_of(obj))
         info = lookup(str(obj.get("apiVersion", "")), kind)
@@ -167,6 +198,11 @@ class Cluster:
         try:
             result: ApplyResult = self.api.apply(obj, namespace=namespace, dry_run=dry_run)
         except StatusError as exc:
+            detail = exc.message.partition(" cannot be handled as a ")[2].partition(": ")[2]
+            if exc.code == 400 and "Go struct field ObjectMeta." in detail:
+                # kubectl decodes metadata itself (it needs name and namespace), so it fails first.
+                message = f'error: unable to decode "{source}": {detail}'
+                return DocumentResult(source, doc.index, doc.line, kind, name, error=message)
             verb = "patching" if existed else "creating"
             message = f'Error from server ({exc.reason}): error when {verb} "{source}": {exc.message}'
             return DocumentResult(source, doc.index, doc.line, kind, name, error=message)

@@ -138,6 +138,9 @@ class APIServer:
         if not trusted:
             apply_defaults(obj)
         admit_service_account(obj)
+        # BeforeCreate fills the system fields before the strategy runs (a Job's selector needs the uid).
+        meta["uid"] = self.rng.uid()
+        meta["creationTimestamp"] = self.clock.timestamp()
         prepare_for_create(obj)
         errors = [] if trusted else validate_create(obj)
         if errors:
@@ -148,8 +151,6 @@ class APIServer:
             if alloc_errors:
                 raise new_invalid(info.group, info.kind, name_of(obj), alloc_errors)
         run_quota_hooks(self.quota_hooks, self.store, obj)
-        meta["uid"] = self.rng.uid()
-        meta["creationTimestamp"] = self.clock.timestamp()
         for field in ("deletionTimestamp", "deletionGracePeriodSeconds"):
             meta.pop(field, None)
         if dry_run:

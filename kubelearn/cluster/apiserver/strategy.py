@@ -55,6 +55,32 @@ def prepare_for_create(obj: Obj) -> None:
         obj["metadata"]["generation"] = 1
     if kind == "Pod" and "status" in obj:
         obj["status"]["qosClass"] = qos_class(obj)
+    if kind == "Job":
+        generate_job_selector(obj)
+
+
+JOB_UID_LABEL = "batch.kubernetes.io/controller-uid"
+JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
+
+
+def generate_job_selector(job: Obj) -> None:
+    """``generateSelector`` in the Job strategy: select the Job's own pods by its uid.
+
+    Unless ``spec.manualSelector`` is true, the server labels the pod template with the
+    controller uid and job name (new and legacy keys) and selects on the uid.
+    """
+    spec = job.setdefault("spec", {})
+    if spec.get("manualSelector"):
+        return
+    uid, name = job["metadata"]["uid"], job["metadata"].get("name", "")
+    template_meta = spec.setdefault("template", {}).setdefault("metadata", {})
+    labels = template_meta.setdefault("labels", {})
+    labels.setdefault(JOB_UID_LABEL, uid)
+    labels.setdefault(JOB_NAME_LABEL, name)
+    labels.setdefault("controller-uid", uid)
+    labels.setdefault("job-name", name)
+    if not spec.get("selector"):
+        spec["selector"] = {"matchLabels": {JOB_UID_LABEL: uid}}
 
 
 def prepare_for_update(new: Obj, old: Obj) -> None:
