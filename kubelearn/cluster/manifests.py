@@ -191,11 +191,19 @@ def _load_chunk(chunk: str) -> tuple[Any, Any]:
     prefix = "error converting YAML to JSON: "
     loader = None
     try:
-        loader = _BaseLoader(chunk)
-        node = _compose(loader)
-        if node is None:
-            return None, None
-        _measure(node, chunk, MAX_NODES, MAX_DEPTH)
+        if _fast_path_ok(chunk):
+            loader = _FastComposer(chunk)
+            node = loader.get_single_node()
+            if node is None:
+                return None, None
+            if chunk.count("\n") + chunk.count("[") + chunk.count("{") >= MAX_DEPTH:
+                _check_depth(node)  # a short document cannot nest deeper than its lines and brackets
+        else:
+            loader = _BaseLoader(chunk)
+            node = _compose(loader)
+            if node is None:
+                return None, None
+            _measure(node, chunk, MAX_NODES, MAX_DEPTH)
         return _Converter().convert(node), node
     except _GoError as e:
         raise _DocError(prefix + e.text, e.line) from None
@@ -213,6 +221,50 @@ def _load_chunk(chunk: str) -> tuple[Any, Any]:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+# --- fast path ---------------------------------------------------------------------------
+# A typical manifest has no anchors or aliases and is small: libyaml's C composer builds its
+# node graph far faster than the event loop below. Without ``&``/``*`` there can be no alias
+# bomb; under 64 KiB there cannot be more than MAX_NODES nodes (each takes two characters);
+# depth is checked on the composed graph before the (recursive) converter runs.
+_FAST_PATH_BYTES = 64 * 1024
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+
+
+def _fast_path_ok(chunk: str) -> bool:
+    return (
+        _CParser is not None
+        and len(chunk) <= _FAST_PATH_BYTES
+        and "&" not in chunk
+        and "*" not in chunk
+        and chunk.count("[") + chunk.count("{") <= MAX_DEPTH
+    )
+
+
+if _CParser is not None:
+
+    class _FastComposer(_CParser, yaml.resolver.BaseResolver):  # type: ignore[misc, valid-type]
+        """libyaml's parser and composer; plain scalars keep the ``_PLAIN`` marker like ``_compose``."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is yaml.ScalarNode:
+                return _PLAIN if implicit[0] else _STR_TAG
+            return _Y + ("seq" if kind is yaml.SequenceNode else "map")
+
+
+def _check_depth(root: Any) -> None:
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _GoError(f"yaml: exceeded max depth of {MAX_DEPTH}", node.start_mark.line)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _compose(loader: Any) -> Any:
@@ -494,7 +546,7 @@ class _Converter:
             key, shown = self._key(key_node, value_node)
             value = self._value(value_node)
             if key in out:
-                self.duplicates.append((value_node.start_mark.line, shown))
+                self.duplicates.append((value_node.start_mark.line, shown if shown is not None else _go_repr(key)))
                 continue
             out[key] = value
         for k, v in merged.items():
@@ -508,13 +560,13 @@ class _Converter:
             return list(node.value)
         raise _GoError("yaml: map merge requires map or sequence of maps as the value", node.start_mark.line)
 
-    def _key(self, key_node: Any, value_node: Any) -> tuple[str, str]:
-        """Stringify a key like sigs.k8s.io/yaml; returns (key, Go %#v for messages)."""
+    def _key(self, key_node: Any, value_node: Any) -> tuple[str, str | None]:
+        """Stringify a key like sigs.k8s.io/yaml; returns (key, Go %#v for messages, None for strings)."""
         if not isinstance(key_node, yaml.ScalarNode):
             raise _GoError(f"yaml: invalid map key: {_go_repr(self._value(key_node))}")
         key = self._scalar(key_node)
         if isinstance(key, str):
-            return key, _go_repr(key)
+            return key, None  # rendered only if it turns out to be a duplicate
         if isinstance(key, bool):
             text = "true" if key else "false"
             return text, text

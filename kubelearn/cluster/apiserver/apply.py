@@ -15,7 +15,6 @@ does that before this step); no conflict retries and no ``--prune``.
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,8 @@ from typing import Any
 from kubelearn.cluster import kinds
 from kubelearn.cluster.apiserver.patch_strategic import strategic_merge_patch
 from kubelearn.cluster.apiserver.patch_threeway import create_three_way_patch
+
+from ..objects import clone
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -51,7 +52,7 @@ def last_applied_of(manifest: dict[str, Any]) -> str:
     as an empty map when there were no others, so ``"annotations":{}`` shows up. The JSON
     encoder ends the text with a newline.
     """
-    obj = copy.deepcopy(manifest)
+    obj = clone(manifest)
     metadata = obj.setdefault("metadata", {})
     annotations = dict(metadata.get("annotations") or {})
     annotations.pop(LAST_APPLIED, None)
@@ -62,7 +63,7 @@ def last_applied_of(manifest: dict[str, Any]) -> str:
 def with_last_applied(manifest: dict[str, Any]) -> dict[str, Any]:
     """The manifest carrying its own last-applied annotation (what apply creates or diffs against)."""
     value = last_applied_of(manifest)
-    obj = copy.deepcopy(manifest)
+    obj = clone(manifest)
     metadata = obj.setdefault("metadata", {})
     metadata["annotations"] = {**(metadata.get("annotations") or {}), LAST_APPLIED: value}
     return obj
@@ -86,9 +87,9 @@ def plan_apply(manifest: dict[str, Any], live: dict[str, Any] | None) -> ApplyPl
 def apply_patch_to(live: dict[str, Any], plan: ApplyPlan) -> dict[str, Any]:
     """The object the API server stores after the patch of ``plan`` (server-side SMP)."""
     if plan.action == "create":
-        return copy.deepcopy(plan.body)
+        return clone(plan.body)
     if plan.action == "unchanged":
-        return copy.deepcopy(live)
+        return clone(live)
     return strategic_merge_patch(live, plan.body)
 
 

@@ -20,11 +20,12 @@ the copy-size limit and the 10,000-operation limit are not enforced.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
 from kubelearn.cluster.errors import StatusError, new_bad_request
+
+from ..objects import clone
 
 _MISSING = "missing value"
 _INVALID_INDEX = "invalid index referenced"
@@ -87,8 +88,8 @@ def json_merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> dict[str,
         raise PatchError("Invalid JSON Patch", 400)
     if not isinstance(target, dict):
         raise PatchError("Invalid JSON Document", 400)
-    result = copy.deepcopy(target)
-    _merge_docs(result, copy.deepcopy(patch))
+    result = clone(target)
+    _merge_docs(result, clone(patch))
     return result
 
 
@@ -121,7 +122,7 @@ def json_patch(target: dict[str, Any], operations: list[Any]) -> dict[str, Any]:
     """Apply an ``application/json-patch+json`` body (a list of operations); returns a new doc."""
     if not isinstance(operations, list):
         raise PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch", 400)
-    doc: Any = copy.deepcopy(target)
+    doc: Any = clone(target)
     for op in operations:
         if not isinstance(op, dict):
             raise PatchError("json: cannot unmarshal into Go value of type jsonpatch.Operation", 400)
@@ -221,7 +222,7 @@ def _add(doc: Any, op: dict[str, Any]) -> None:
     if found is None:
         raise PatchError(f'add operation does not apply: doc is missing path: "{path}": {_MISSING}')
     try:
-        _add_into(*found, copy.deepcopy(op.get("value")))
+        _add_into(*found, clone(op.get("value")))
     except PatchError as err:
         raise PatchError(f"error in add for path: '{path}': {err.message}") from None
 
@@ -243,7 +244,7 @@ def _replace(doc: Any, op: dict[str, Any]) -> Any:
     path = _path(op)
     if path is None:
         raise PatchError(f"replace operation failed to decode path: operation missing path field: {_MISSING}")
-    value = copy.deepcopy(op.get("value"))
+    value = clone(op.get("value"))
     if path == "":
         # Replacing the whole document; v4 silently ignores a value that is not a container.
         return value if isinstance(value, (dict, list)) else doc
@@ -305,7 +306,7 @@ def _copy(doc: Any, op: dict[str, Any]) -> None:
     if found is None:
         raise PatchError(f"copy operation does not apply: doc is missing destination path: {path}: {_MISSING}")
     try:
-        _add_into(*found, copy.deepcopy(value))
+        _add_into(*found, clone(value))
     except PatchError as err:
         raise PatchError(f"error while adding value during copy: {err.message}") from None
 

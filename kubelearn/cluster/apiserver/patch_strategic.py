@@ -22,7 +22,6 @@ result (the real server loses them when decoding into Go structs).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,7 @@ from kubelearn.cluster.apiserver.patch_lists import (
     require_key,
     scalar_id,
 )
+from kubelearn.cluster.objects import clone
 
 RETAIN_KEYS = "$retainKeys"
 DELETE_PRIMITIVES = "$deleteFromPrimitiveList"
@@ -112,7 +112,7 @@ def strategic_merge_patch(
     if not isinstance(patch, dict):
         raise PatchError("invalid JSON document", 400)
     schema = root_schema(original, definition) or root_schema(patch, definition)
-    merged = merge_map(copy.deepcopy(original), copy.deepcopy(patch), schema, SERVER)
+    merged = merge_map(clone(original), clone(patch), schema, SERVER)
     return _strip_directives(merged)  # type: ignore[no-any-return]
 
 

@@ -17,7 +17,6 @@ preconditions.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,6 +41,7 @@ from kubelearn.cluster.apiserver.patch_strategic import (
     merge_map,
     root_schema,
 )
+from kubelearn.cluster.objects import clone
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +64,9 @@ def create_three_way_patch(
     An empty result (``{}``) means kubectl has nothing to send (``unchanged``).
     """
     schema = root_schema(modified, definition) or root_schema(current, definition)
-    original = copy.deepcopy(original or {})
-    modified = copy.deepcopy(modified)
-    current = copy.deepcopy(current)
+    original = clone(original or {})
+    modified = clone(modified)
+    current = clone(current)
     delta = diff_maps(current, modified, schema, DiffOptions(set_element_order=True, ignore_deletions=True))
     deletions = diff_maps(
         original, modified, schema, DiffOptions(set_element_order=True, ignore_changes_and_additions=True)
@@ -79,7 +79,7 @@ def create_two_way_patch(
 ) -> dict[str, Any]:
     """``CreateTwoWayMergePatch``: what ``kubectl edit``/``set image`` send."""
     schema = root_schema(modified, definition) or root_schema(original, definition)
-    return diff_maps(copy.deepcopy(original), copy.deepcopy(modified), schema, DiffOptions(set_element_order=True))
+    return diff_maps(clone(original), clone(modified), schema, DiffOptions(set_element_order=True))
 
 
 def diff_maps(original: dict[str, Any], modified: dict[str, Any], schema: Schema, opts: DiffOptions) -> dict[str, Any]:

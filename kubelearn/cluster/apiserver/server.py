@@ -424,7 +424,8 @@ class APIServer:
         self, manifest: Obj, *, namespace: str | None = None, dry_run: bool = False, field_validation: str = "Strict"
     ) -> ApplyResult:
         info = self.kind_info(manifest)
-        manifest = clone(manifest)
+        # Only metadata is written to below (namespace); the rest is copied by decoding later.
+        manifest = {**manifest, "metadata": dict(manifest.get("metadata") or {})}
         self._place(manifest, info, namespace)
         ns = namespace_of(manifest)
         name = name_of(manifest)

@@ -11,9 +11,9 @@ strategy's create-time ``kubernetes`` finalizer.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from ...objects import clone
 from .podspec import default_resource_list, default_template
 
 Obj = dict[str, Any]
@@ -95,7 +95,7 @@ def default_job(obj: Obj) -> None:
 
 def _merge_rules(given: Any, defaults: Obj) -> Obj:
     """``copyHPAScalingRules``: the user's non-nil fields over a fresh copy of the defaults."""
-    rules = copy.deepcopy(defaults)
+    rules = clone(defaults)
     if isinstance(given, dict):
         for field in ("selectPolicy", "stabilizationWindowSeconds", "policies"):
             if given.get(field) is not None:
