@@ -32,11 +32,16 @@ class SimClock:
         self.now = 0.0
         self._timers: list[_Timer] = []
         self._seq = 0
+        self._stamp_second: int | None = None
+        self._stamp = ""
 
     def timestamp(self, at: float | None = None) -> str:
-        """RFC 3339 with second precision, as ``metav1.Time`` serialises."""
-        moment = self.epoch + timedelta(seconds=int(self.now if at is None else at))
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        """RFC 3339 with second precision, as ``metav1.Time`` serialises (memoised per second)."""
+        second = int(self.now if at is None else at)
+        if second != self._stamp_second:
+            self._stamp_second = second
+            self._stamp = (self.epoch + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self._stamp
 
     def micro_timestamp(self, at: float | None = None) -> str:
         """RFC 3339 with microseconds, as ``metav1.MicroTime`` (Event ``eventTime``)."""

@@ -208,6 +208,14 @@ class Cluster:
             return DocumentResult(source, doc.index, doc.line, kind, name, error=message)
         return DocumentResult(source, doc.index, doc.line, kind, name, result.outcome, object=result.object)
 
+    def compact(self) -> None:
+        """Forget the watch history, as etcd's periodic compaction does (``--auto-compaction``).
+
+        An idle sandbox keeps only its current objects; a watcher resuming from before the
+        compaction gets 410 Gone and starts again from a fresh list, exactly as with kubectl.
+        """
+        self.store.rebase()
+
     # -- snapshots ---------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:

@@ -128,16 +128,16 @@ class Store:
             listener(event)
         return obj
 
-    def create(self, obj: Obj) -> Obj:
+    def create(self, obj: Obj, copy_out: bool = True) -> Obj:
         kind, ns, name = key_of(obj)
         bucket = self._by_kind.setdefault(kind, {})
         if (ns, name) in bucket:
             info = BY_KIND.get(kind)
             raise new_already_exists(info.group if info else "", info.plural if info else kind.lower(), name)
-        bucket[(ns, name)] = self._commit(ADDED, obj)
-        return clone(obj)
+        bucket[(ns, name)] = stored = self._commit(ADDED, obj)
+        return clone(stored) if copy_out else stored
 
-    def update(self, obj: Obj, expected_version: int | None = None) -> Obj:
+    def update(self, obj: Obj, expected_version: int | None = None, copy_out: bool = True) -> Obj:
         """Replace an object; ``expected_version`` is the compare-and-swap precondition."""
         key = key_of(obj)
         bucket = self._by_kind.get(key[0], {})
@@ -153,8 +153,8 @@ class Store:
                 key[2],
                 "the object has been modified; please apply your changes to the latest version and try again",
             )
-        bucket[(key[1], key[2])] = self._commit(MODIFIED, obj)
-        return clone(obj)
+        bucket[(key[1], key[2])] = stored = self._commit(MODIFIED, obj)
+        return clone(stored) if copy_out else stored
 
     def delete(self, kind: str, namespace: str, name: str) -> Obj:
         bucket = self._by_kind.get(kind, {})

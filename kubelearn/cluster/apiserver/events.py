@@ -9,7 +9,7 @@ Reasons and messages use upstream wording so a student reads here what a real cl
 from __future__ import annotations
 
 from ..clock import SimClock
-from ..objects import Obj, clone, name_of, namespace_of, uid_of
+from ..objects import Obj, name_of, namespace_of, uid_of
 from ..rng import SeededRng
 from ..store import Store
 
@@ -41,10 +41,10 @@ class EventRecorder:
         if existing is not None:
             current = self._store.peek("Event", *existing)
             if current is not None:
-                updated = clone(current)
+                updated = {**current, "metadata": dict(current["metadata"])}
                 updated["count"] = int(updated.get("count", 1)) + 1
                 updated["lastTimestamp"] = now
-                self._store.update(updated)
+                self._store.update(updated, copy_out=False)
                 return
         name = f"{name_of(involved)}.{self._rng.getrandbits_hex()}"
         involved_ref = {
@@ -79,7 +79,7 @@ class EventRecorder:
             "reportingInstance": host,
         }
         event.pop("eventTime")
-        self._store.create(event)
+        self._store.create(event, copy_out=False)
         self._index[key] = (namespace, name)
 
     def forget(self, namespace: str, name: str) -> None:

@@ -122,7 +122,9 @@ class APIServer:
         dry_run: bool = False,
         field_validation: str = "Strict",
         trusted: bool = False,
+        copy_out: bool = True,
     ) -> tuple[Obj, list[str]]:
+        """Create ``obj``; ``copy_out=False`` returns the stored object itself (read-only, hot paths)."""
         info = self.kind_info(obj)
         warnings: list[str] = []
         if trusted:
@@ -157,7 +159,7 @@ class APIServer:
             if self.store.peek(info.kind, namespace_of(obj), name_of(obj)) is not None:
                 self.store.create(obj)  # raises AlreadyExists without writing
             return obj, warnings
-        return self.store.create(obj), warnings
+        return self.store.create(obj, copy_out=copy_out), warnings
 
     # -- update ----------------------------------------------------------------------------
 
@@ -170,19 +172,30 @@ class APIServer:
         dry_run: bool = False,
         field_validation: str = "Strict",
         trusted: bool = False,
+        copy_out: bool = True,
     ) -> tuple[Obj, list[str]]:
+        """Replace ``obj``; ``copy_out=False`` returns the stored object itself (read-only, hot paths)."""
         info = self.kind_info(obj)
         warnings: list[str] = []
         if trusted:
-            obj = clone(obj)
+            # Internal writers hand over a fresh object that may share unchanged parts with the
+            # stored one (stored objects are never mutated); only the parts written below are copied.
+            obj = clone(obj) if info.kind == "Service" else {**obj, "metadata": dict(obj.get("metadata") or {})}
         else:
             obj, warnings = decode(obj, field_validation)
         self._place(obj, info, namespace)
         old = self._existing(info, namespace_of(obj), name_of(obj))
-        return self._write_update(info, obj, old, subresource, dry_run, trusted), warnings
+        return self._write_update(info, obj, old, subresource, dry_run, trusted, copy_out), warnings
 
     def _write_update(
-        self, info: KindInfo, obj: Obj, old: Obj, subresource: str | None, dry_run: bool, trusted: bool
+        self,
+        info: KindInfo,
+        obj: Obj,
+        old: Obj,
+        subresource: str | None,
+        dry_run: bool,
+        trusted: bool,
+        copy_out: bool = True,
     ) -> Obj:
         meta, old_meta = obj["metadata"], old["metadata"]
         expected = meta.get("resourceVersion")
@@ -230,10 +243,10 @@ class APIServer:
                 self.store.delete(info.kind, namespace_of(obj), name_of(obj))
             return obj
         if obj == old:
-            return clone(old)
+            return clone(old) if copy_out else old
         if dry_run:
             return obj
-        return self.store.update(obj)
+        return self.store.update(obj, copy_out=copy_out)
 
     # -- patch -----------------------------------------------------------------------------
 

@@ -135,7 +135,7 @@ def _manage_replicas(ctx: Context, rs: Obj, active: list[Obj]) -> str | None:
         prototype = new_pod(rs)
         for _ in range(-diff):
             try:
-                pod, _warnings = ctx.api.create(prototype, trusted=True)
+                pod, _warnings = ctx.api.create(prototype, trusted=True, copy_out=False)
             except StatusError as exc:
                 ctx.events.record(rs, WARNING, "FailedCreate", f"Error creating: {exc.message}", COMPONENT)
                 return f"FailedCreate: {exc.message}"

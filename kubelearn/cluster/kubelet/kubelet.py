@@ -143,7 +143,7 @@ def write_status(ctx: Any, pod: Obj, rec: PodRecord, quiet: bool = True) -> None
     state = state_of(ctx)
     state.writing = rec.key if quiet else None
     try:
-        ctx.api.update({**pod, "status": status}, subresource="status", trusted=True)
+        ctx.api.update({**pod, "status": status}, subresource="status", trusted=True, copy_out=False)
     except StatusError:
         pass
     finally:

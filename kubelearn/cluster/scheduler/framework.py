@@ -286,7 +286,7 @@ def _bind(ctx: Any, pod: Obj, node: str) -> None:
     """The ``pods/binding`` subresource: nodeName and PodScheduled=True in one write."""
     updated = _with_condition(ctx, pod, "True", "", "") or {**pod}
     updated["spec"] = {**pod["spec"], "nodeName": node}
-    bound, _ = ctx.api.update(updated, trusted=True)
+    bound, _ = ctx.api.update(updated, trusted=True, copy_out=False)
     meta = pod["metadata"]
     ctx.events.record(
         bound,
