@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from . import kubelet, scheduler
 from .apiserver.events import EventRecorder
 from .apiserver.server import APIServer, ApplyResult
-from .clock import SimClock
+from .clock import DEFAULT_EPOCH, SimClock
 from .controllers import (
     deployment,
     endpoints,
@@ -107,9 +108,12 @@ class Cluster:
         timings: Timings | None = None,
         controllers: list[Controller] | None = None,
         boot: bool = True,
+        epoch: datetime | None = None,
     ) -> None:
+        """``epoch`` is the wall-clock moment simulated time 0 stands for (a sandbox passes its
+        creation time so kubectl's AGE column is right; tests keep the fixed default)."""
         timings = timings or DEFAULT_TIMINGS
-        self.clock = SimClock()
+        self.clock = SimClock(epoch or DEFAULT_EPOCH)
         self.rng = SeededRng(seed)
         self.store = Store()
         self.api = APIServer(self.store, self.clock, self.rng)
@@ -222,13 +226,15 @@ class Cluster:
         """A JSON-serialisable picture of the cluster: store contents, clock and RNG state."""
         return {
             "store": self.store.dump(),
+            "epoch": self.clock.epoch.isoformat(),
             "now": self.clock.now,
             "rng": json.loads(json.dumps(self.rng.getstate())),
         }
 
     @classmethod
     def restore(cls, data: dict[str, Any], timings: Any = None, controllers: list[Controller] | None = None) -> Cluster:
-        cluster = cls(boot=False, timings=timings, controllers=controllers)
+        epoch = datetime.fromisoformat(data["epoch"]) if data.get("epoch") else None
+        cluster = cls(boot=False, timings=timings, controllers=controllers, epoch=epoch)
         loaded = Store.load(data["store"])
         for obj in loaded.iter_kind_all():
             cluster.store.restore_object(obj)

@@ -7,6 +7,7 @@ from kubelearn.kubectl import CommandResult, describe
 POD = """\
 Name:             web-56cd776789-2bzt9
 Namespace:        default
+Priority:         0
 Service Account:  default
 Node:             ship-b/192.168.49.3
 Start Time:       Thu, 01 Jan 2026 09:00:00 +0000
@@ -41,7 +42,8 @@ Conditions:
 Volumes:                      <none>
 QoS Class:                    BestEffort
 Node-Selectors:               <none>
-Tolerations:                  <none>
+Tolerations:                  node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                              node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
 Events:
   Type    Reason     Age   From               Message
   ----    ------     ----  ----               -------

@@ -41,12 +41,33 @@ def admit_namespace(store: Store, obj: Obj) -> None:
         )
 
 
+DEFAULT_TOLERATION_SECONDS = 300
+_DEFAULT_TOLERATIONS = (
+    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"},
+    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"},
+)
+
+
 def admit_service_account(obj: Obj) -> None:
-    """ServiceAccount admission: pods run as ``default`` unless they say otherwise."""
-    if obj["kind"] == "Pod":
-        spec = obj.setdefault("spec", {})
-        spec.setdefault("serviceAccountName", "default")
-        spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    """Mutating admission for pods, as a default cluster runs it.
+
+    ServiceAccount: pods run as ``default`` unless they say otherwise. Priority: no
+    PriorityClass means priority 0. DefaultTolerationSeconds: a pod tolerates a NotReady or
+    unreachable node for 300 s before eviction (the mini cluster's node lifecycle maps that
+    to its shorter, classroom-sized ``eviction_timeout``).
+    """
+    if obj["kind"] != "Pod":
+        return
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("serviceAccountName", "default")
+    spec.setdefault("serviceAccount", spec["serviceAccountName"])
+    spec.setdefault("priority", 0)
+    spec.setdefault("enableServiceLinks", True)
+    spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    tolerations = spec.setdefault("tolerations", [])
+    for default in _DEFAULT_TOLERATIONS:
+        if not any(t.get("key") == default["key"] and t.get("effect") in (None, "", "NoExecute") for t in tolerations):
+            tolerations.append({**default, "tolerationSeconds": DEFAULT_TOLERATION_SECONDS})
 
 
 class Allocators:
