@@ -76,6 +76,10 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "kubelearn.pages",
     "kubelearn.tools",
+    "kubelearn.api",
+    "kubelearn.sandboxes",
+    "kubelearn.studio",
+    "kubelearn.lessons",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -154,6 +158,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+LESSONS_DIR = BASE_DIR / "lessons"  # one YAML file per lesson (kubelearn.lessons)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,0 +1,1 @@
+"""The Kubernetes REST facade: real kubectl and the Python client drive a sandbox through it."""
