@@ -74,3 +74,14 @@ def pytest_runtest_makereport(
                 "Install the missing tool (see .ci/run) instead of skipping."
             )
     return report
+
+
+@pytest.fixture(autouse=True)
+def _no_background_housekeeper(request: pytest.FixtureRequest) -> None:
+    """The sandbox housekeeper thread writes to the database; in-process tests drive it by hand.
+
+    Live-server tests run daphne in a subprocess with the real settings, so they keep it.
+    """
+    from django.conf import settings
+
+    settings.SANDBOX_HOUSEKEEPER = False

@@ -114,3 +114,28 @@ def test_a_pod_relabelled_out_of_the_selector_is_released_and_replaced(cluster):
     released = cluster.store.peek("Pod", "default", name)
     assert "ownerReferences" not in released["metadata"]
     assert len(_pods(cluster)) == 2
+
+
+def test_a_failing_create_is_retried_after_a_backoff_not_in_a_tight_loop():
+    """A quota-like refusal whose message changes every time must not spin the engine."""
+    from kubelearn.cluster import Cluster
+    from kubelearn.cluster.errors import new_forbidden
+
+    cluster = Cluster()
+    attempts: list[float] = []
+
+    def refuse_pods(store, obj):
+        if obj["kind"] == "Pod":
+            attempts.append(cluster.clock.now)
+            raise new_forbidden("", "pods", obj["metadata"]["name"], f"attempt {len(attempts)}")
+
+    cluster.api.quota_hooks.append(refuse_pods)
+    cluster.apply_text(
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: web, image: nginx}]}\n"
+    )
+    cluster.step(12)
+    assert attempts == [0.0, 5.0, 10.0]
+    rs = cluster.store.get("ReplicaSet", "default", "web")
+    assert rs["status"]["conditions"][0]["reason"] == "FailedCreate"

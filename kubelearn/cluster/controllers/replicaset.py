@@ -129,17 +129,28 @@ def _write(ctx: Context, obj: Obj) -> bool:
     return True
 
 
+FAILED_CREATE_BACKOFF = 5.0  # seconds; upstream's rate-limited requeue after a failed create
+
+
 def _manage_replicas(ctx: Context, rs: Obj, active: list[Obj]) -> str | None:
     diff = len(active) - int(rs["spec"].get("replicas", 1))
     if diff < 0:
+        backoff = ctx.extras.setdefault("replicaset_backoff", {})
+        uid = uid_of(rs)
+        held = backoff.get(uid)
+        if held is not None and ctx.clock.now < held[0]:
+            return held[1]  # the work queue's rate limiter: retry a failing create later, not in a loop
         prototype = new_pod(rs)
         for _ in range(-diff):
             try:
                 pod, _warnings = ctx.api.create(prototype, trusted=True, copy_out=False)
             except StatusError as exc:
                 ctx.events.record(rs, WARNING, "FailedCreate", f"Error creating: {exc.message}", COMPONENT)
-                return f"FailedCreate: {exc.message}"
+                error = f"FailedCreate: {exc.message}"
+                backoff[uid] = (ctx.clock.now + FAILED_CREATE_BACKOFF, error)
+                return error
             ctx.events.record(rs, NORMAL, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}", COMPONENT)
+        backoff.pop(uid, None)
     elif diff > 0:
         for pod in pod_ranking.pods_to_delete(active, diff, ctx.clock.now, ctx.clock.parse):
             name = pod["metadata"]["name"]
@@ -219,6 +230,8 @@ def _sync_status(ctx: Context, rs: Obj, active: list[Obj], error: str | None) ->
         updated["status"] = status
         ctx.api.update(updated, subresource="status", trusted=True)
     replicas = int(rs["spec"].get("replicas", 1))
+    if error and error.startswith("FailedCreate"):
+        return Result(requeue_after=FAILED_CREATE_BACKOFF)
     if min_ready > 0 and len(ready) == replicas and n_available != replicas:
         return Result(requeue_after=float(min_ready))
     return Result()
