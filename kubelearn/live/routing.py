@@ -1,7 +1,11 @@
-"""WebSocket URL routes, mounted by ``kubelearn.asgi`` (consumers arrive with the live view)."""
+"""WebSocket URL routes, mounted by ``kubelearn.asgi``."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, re_path
 
-websocket_urlpatterns: list[URLPattern] = []
+from kubelearn.live.consumers import SandboxConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    re_path(r"^ws/sandbox/(?P<sandbox_id>[a-z0-9]{1,32})/$", SandboxConsumer.as_asgi()),
+]

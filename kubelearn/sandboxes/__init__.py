@@ -1,0 +1,1 @@
+"""Sandboxes: who owns which mini cluster, how it ticks in real time, and how it survives restarts."""

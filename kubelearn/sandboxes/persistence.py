@@ -1,0 +1,152 @@
+"""Sandboxes survive restarts: snapshots of each store in the database, written after changes.
+
+The runtime keeps live clusters in memory; this module is the bridge to ``Sandbox`` rows:
+
+* ``load(id)`` (installed as ``runtime().loader``) restores a sandbox that is not in memory
+  from its snapshot (``Cluster.restore``) on the next request; ``resolve_key(key)``
+  (``runtime().key_resolver``) maps a kubeconfig access key to the sandbox id.
+* ``changed()`` marks a sandbox dirty and wakes the housekeeper thread, which saves it
+  throttled: the first change after a quiet spell is written at once (leading edge), later
+  ones at most every ``SANDBOX_SAVE_SECONDS`` (default 1.0) per sandbox (trailing edge).
+  That is the durability promise: a crash loses at most the last second of changes, and a
+  clean shutdown (SIGTERM/SIGINT ends daphne normally) loses nothing, because an ``atexit``
+  hook flushes everything. Callers that need a write *now* call ``flush(id)`` (sync) or
+  ``await aflush(id)``; the REST facade does not have to.
+* ``evict_idle()`` flushes and drops sandboxes nobody touched for ``SANDBOX_IDLE_SECONDS``
+  (default 900) and nobody watches.
+
+Simulated time does not pass while a sandbox is out of memory: it resumes where its last
+snapshot stopped. DB writes happen only in sync code (the housekeeper thread, views,
+``atexit``); async code uses ``aflush``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from kubelearn.cluster import Cluster
+
+from . import housekeeper, quotas
+from .models import Sandbox, key_digest
+from .runtime import LiveSandbox, runtime
+
+logger = logging.getLogger(__name__)
+_KEY_CACHE: dict[str, str] = {}  # sha256(access key) -> sandbox id, for sandboxes seen by this process
+
+
+def save_interval() -> float:
+    return float(getattr(settings, "SANDBOX_SAVE_SECONDS", 1.0))
+
+
+def idle_seconds() -> float:
+    return float(getattr(settings, "SANDBOX_IDLE_SECONDS", 900))
+
+
+def limits() -> quotas.Limits:
+    return quotas.Limits(**getattr(settings, "SANDBOX_LIMITS", {}))
+
+
+def attach(live: LiveSandbox) -> LiveSandbox:
+    """Give a live sandbox its quotas and its persistence hook."""
+    quotas.install(live.cluster, limits())
+    if _on_change not in live.on_change:
+        live.on_change.append(_on_change)
+    housekeeper.ensure_started()
+    return live
+
+
+def _on_change(live: LiveSandbox) -> None:
+    housekeeper.wake()
+
+
+def load(sandbox_id: str) -> LiveSandbox | None:
+    """The loader: rebuild a sandbox from its row (None if there is no such sandbox)."""
+    row = Sandbox.objects.filter(pk=sandbox_id).first()
+    if row is None:
+        return None
+    cluster = Cluster.restore(row.snapshot) if row.snapshot else Cluster(seed=zlib.crc32(row.id.encode()))
+    live = LiveSandbox(row.id, cluster, speed=row.speed, paused=row.paused)
+    live.last_saved = time.monotonic()
+    _KEY_CACHE[row.access_key_sha256] = row.id
+    return attach(live)
+
+
+def resolve_key(access_key: str) -> str | None:
+    """The key resolver: sandbox id for an access key, or None (the facade answers 401)."""
+    cached = _KEY_CACHE.get(key_digest(access_key))
+    if cached is not None and runtime().get(cached) is not None:
+        return cached  # the digest matched a key this process verified with compare_digest
+    row = Sandbox.by_access_key(access_key)
+    if row is None:
+        return None
+    _KEY_CACHE[row.access_key_sha256] = row.id
+    return row.id
+
+
+def forget(sandbox_id: str) -> None:
+    """Drop a sandbox from memory and caches without saving it (it is being deleted)."""
+    runtime().drop(sandbox_id)
+    for digest in [d for d, i in _KEY_CACHE.items() if i == sandbox_id]:
+        del _KEY_CACHE[digest]
+
+
+def save(live: LiveSandbox) -> None:
+    """Write the sandbox's snapshot now (sync code only). Saves of one sandbox stay in order."""
+    with live.save_lock:
+        with live.lock:
+            data = live.cluster.snapshot()
+            live.dirty = False
+            live.last_saved = time.monotonic()
+            speed, paused = live.speed, live.paused
+        try:
+            Sandbox.objects.filter(pk=live.id).update(snapshot=data, speed=speed, paused=paused, updated=timezone.now())
+        except Exception:
+            live.dirty = True  # try again on the next round
+            raise
+
+
+def flush(sandbox_id: str) -> bool:
+    """Save the sandbox now if it has unsaved changes; True if it wrote."""
+    live = runtime().get(sandbox_id)
+    if live is None or not live.dirty:
+        return False
+    save(live)
+    return True
+
+
+async def aflush(sandbox_id: str) -> bool:
+    return await sync_to_async(flush)(sandbox_id)
+
+
+def flush_all() -> int:
+    return sum(flush(live.id) for live in runtime().live())
+
+
+def save_due(now: float | None = None) -> int:
+    """The throttled writer's round: save dirty sandboxes whose last save is old enough."""
+    now = time.monotonic() if now is None else now
+    written = 0
+    for live in runtime().live():
+        if live.dirty and now - live.last_saved >= save_interval():
+            save(live)
+            written += 1
+    return written
+
+
+def evict_idle(now: float | None = None) -> list[str]:
+    """Flush and drop sandboxes idle for ``SANDBOX_IDLE_SECONDS`` that nobody watches."""
+    now = time.monotonic() if now is None else now
+    return runtime().evict_idle(idle_seconds(), now, before_drop=lambda live: live.dirty and save(live))
+
+
+def install() -> None:
+    """Called from ``AppConfig.ready``: wire the runtime to the database."""
+    runtime().loader = load
+    runtime().key_resolver = resolve_key
+    housekeeper.on_exit(flush_all)
