@@ -1,0 +1,1 @@
+"""Studio: the student's workbench beside the live picture (editor, command bar, time, chaos, inspector)."""
