@@ -470,20 +470,8 @@ def test_a_real_sandbox_draws_a_deployment_applied_through_the_rest_facade(
 ) -> None:
     """End to end: the visitor's sandbox WebSocket feeds the picture; a Deployment POSTed like kubectl lands on ships."""
     page.goto(f"{live_server_url}/sandbox/")
-    ws_url = page.locator("#cluster-view").get_attribute("data-ws-url")
-    assert ws_url
     kubeconfig = page.request.get(f"{live_server_url}/sandbox/kubeconfig").text()
     server = next(line.split("server:", 1)[1].strip() for line in kubeconfig.splitlines() if "server:" in line)
-    html = render_to_string("studio/_cluster_view.html", {"sandbox_id": "mine", "ws_url": ws_url, "lang": "en"})
-    page.evaluate(
-        """async (html) => {
-          const main = document.querySelector("main");
-          main.replaceChildren();
-          main.insertAdjacentHTML("beforeend", html);
-          await import("/static/js/cluster-view.js");
-        }""",
-        html,
-    )
     expect(page.locator(".cluster-view__status")).to_have_text("Live", timeout=10000)
     expect(page.locator(".cv-ship")).to_have_count(3)
     deployment = {
