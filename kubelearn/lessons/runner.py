@@ -18,6 +18,7 @@ from kubelearn.cluster import Cluster, kubelet, nodes, proxy
 from kubelearn.cluster.apiserver.patch import STRATEGIC_MERGE_PATCH
 from kubelearn.cluster.errors import StatusError
 from kubelearn.cluster.selectors import SelectorError, matches, parse_label_selector
+from kubelearn.kubectl import run as kubectl_run
 
 from .checks import CheckResult, evaluate_all
 from .schema import Action, Changes, Lesson, Step
@@ -44,22 +45,9 @@ class Outcome:
         (self.errors if error else self.lines).append(line)
 
 
-def kubectl_available() -> bool:
-    try:
-        from kubelearn.kubectl import run  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def run_command(cluster: Cluster, line: str) -> tuple[int, str, str]:
     """One kubectl command line through the emulator: (exit code, stdout, stderr)."""
-    try:
-        from kubelearn.kubectl import run
-    except ImportError:
-        # TODO(issue 6): drop this branch once kubelearn.kubectl (the emulator) has landed.
-        return 1, "", "error: the kubectl emulator (kubelearn.kubectl) is not installed yet\n"
-    result = run(cluster, line)
+    result = kubectl_run(cluster, line)
     return int(result.exit_code), str(result.stdout), str(result.stderr)
 
 
@@ -203,7 +191,6 @@ class StepReport:
 class LessonReport:
     lesson: str
     steps: list[StepReport] = field(default_factory=list)
-    skipped_commands: int = 0
 
     @property
     def ok(self) -> bool:
@@ -218,7 +205,6 @@ def _fail(report: StepReport, line: str) -> None:
 def play_lesson(lesson: Lesson, seed: int = 0) -> LessonReport:
     """Solutions pass, wrong answers fail, on fresh clusters (the ``lessons test`` contract)."""
     report = LessonReport(lesson.id)
-    has_kubectl = kubectl_available()
     try:
         cluster = new_cluster(lesson, seed)
     except LessonRunError as exc:
@@ -231,18 +217,12 @@ def play_lesson(lesson: Lesson, seed: int = 0) -> LessonReport:
             _fail(step_report, f"setup: {error}")
         quiz_ok = True  # the reference solution answers the quiz correctly
         solution = step.solution
-        if solution is not None and solution.commands and not has_kubectl:
-            report.skipped_commands += len(solution.commands)
-            solution = _without_commands(solution)
         for error in apply_changes(cluster, solution).errors:
             _fail(step_report, f"solution: {error}")
         for result in goal(cluster, step, quiz_ok):
             if not result.ok:
                 _fail(step_report, f"solution does not pass: {result.label.en} ({result.detail.en})")
         for number, wrong in enumerate(step.wrong_answers, 1):
-            if wrong.commands and not has_kubectl:
-                report.skipped_commands += len(wrong.commands)
-                wrong = _without_commands(wrong)
             scratch = state_at(lesson, index, seed)
             errors = apply_changes(scratch, wrong).errors
             results = goal(scratch, step, quiz_ok=False)
@@ -255,9 +235,3 @@ def play_lesson(lesson: Lesson, seed: int = 0) -> LessonReport:
                 0, f"ok ({len(step.goal)} checks, {len(step.wrong_answers)} wrong answers rejected)"
             )
     return report
-
-
-def _without_commands(changes: Changes) -> Changes:
-    from dataclasses import replace
-
-    return replace(changes, commands=())

@@ -131,3 +131,14 @@ def test_lessons_check_prints_one_line_per_problem_and_exits_1(capsys: pytest.Ca
     out = StringIO()
     call_command("lessons", "check", str(FIXTURES / "valid.yaml"), stdout=out)
     assert out.getvalue() == ""
+
+
+def test_solution_commands_run_through_the_kubectl_emulator() -> None:
+    cluster = runner.new_cluster(fixture("valid.yaml"))
+    printed = runner.apply_changes(cluster, Changes(commands=("kubectl scale deployment web --replicas=4",)))
+    assert printed.errors == []
+    assert cluster.store.get("Deployment", "default", "web")["spec"]["replicas"] == 4
+    failed = runner.apply_changes(cluster, Changes(commands=("kubectl scale deployment nope --replicas=4",)))
+    assert failed.errors == [
+        '<string>:1:1: kubectl scale deployment nope --replicas=4: Error from server (NotFound): deployments.apps "nope" not found'
+    ]

@@ -111,10 +111,6 @@ class Command(BaseCommand):
             for step in report.steps:
                 for line in step.lines:
                     self.stdout.write(f"  {step.step}: {line}")
-            if report.skipped_commands:
-                self.stdout.write(
-                    f"  TODO: {report.skipped_commands} kubectl command(s) skipped: kubelearn.kubectl is not available"
-                )
             failed = failed or not report.ok
         if failed:
             raise SystemExit(1)
