@@ -34,8 +34,12 @@ run: $(VENV)/.installed ## Migrate and serve on http://127.0.0.1:8000 with daphn
 	fi
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) kubelearn.asgi:application
 
+# Two pytest runs: Playwright's sync API keeps an event loop running for the whole session,
+# which pytest-asyncio's tests cannot share, so the browser tests get a process of their own.
 test: lint ## Lint, check import contracts, then run the whole pytest suite
-	$(PY) -m pytest
+	$(PY) manage.py lessons check
+	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m browser
 
 lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, lint-imports
 	$(VENV)/bin/ruff check .

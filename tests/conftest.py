@@ -19,6 +19,12 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Playwright's sync API keeps an event loop running in the main thread for the whole session
+# (the browser fixture is session-scoped); Django would then refuse ORM calls from later,
+# plain sync tests. They are not in an async context at all, so allow them (Django's documented
+# switch for exactly this situation).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 #: Environment variables read by kubelearn/settings.py.
 CONFIG_VARIABLES = (
     "DEBUG",
@@ -31,6 +37,7 @@ CONFIG_VARIABLES = (
     "HTTPS_ONLY",
     "LOG_LEVEL",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set above for in-process tests only; servers must not inherit it
 )
 
 #: Markers whose tests need an external tool and therefore must never be skipped.
