@@ -112,7 +112,8 @@ def _deliver(ctx: Any, svc: Obj, svc_port: Obj | None, path: str) -> RequestResu
     status = 200
     hook = ctx.extras.get("record_request")  # the kubelet's access log: fn(ctx, (ns, name), path) -> (code, body)
     if callable(hook) and ref.get("name"):
-        answer = hook(ctx, (ref.get("namespace", ""), ref["name"]), path)
+        port = target or None  # 0: the Service named no port, so any listening port answers
+        answer = hook(ctx, (ref.get("namespace", ""), ref["name"]), path, port=port)
         code = answer[0] if isinstance(answer, tuple) else answer
         if isinstance(code, int):
             status = code

@@ -264,7 +264,7 @@ def service_answers(cluster: Any, p: Mapping[str, Any]) -> tuple[bool, Text, Tex
     return len(pods) >= want, label, detail
 
 
-def _silent_answer(ctx: Any, pod_key: Any, path: str = "/") -> tuple[int, str]:
+def _silent_answer(ctx: Any, pod_key: Any, path: str = "/", port: int | None = None) -> tuple[int, str]:
     """The kubelet's answer to a request (as ``record_request``) without writing an access-log line."""
     from kubelearn.cluster.kubelet.runtime import state_of
     from kubelearn.cluster.kubelet.stages import ALIVE
@@ -277,6 +277,8 @@ def _silent_answer(ctx: Any, pod_key: Any, path: str = "/") -> tuple[int, str]:
     for c in rec.app:
         run = c.run
         if c.stage in ALIVE and run is not None and run.program.listens and c.image.spec is not None:
+            if port is not None and port not in run.program.listens:
+                continue
             return (0 if run.program.http_paths == () else 200), ""
     return 0, ""
 

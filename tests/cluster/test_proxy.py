@@ -80,3 +80,24 @@ def test_sustained_load_is_shared_as_cpu_over_ready_pods(cluster, kubelet):
     assert [u.cpu_m for u in usage] == [metrics.FALLBACK_USAGE["cpu_m"] + 100] * 3
     set_load(cluster.ctx, "default", "web", 0)
     assert all(u.cpu_m == metrics.FALLBACK_USAGE["cpu_m"] for u in metrics.top_pods(cluster.ctx, "default"))
+
+
+def test_a_service_whose_target_port_nothing_listens_on_is_refused():
+    """nginx listens on 80; a Service sending to 8080 gets "connection refused", as on a real cluster."""
+    from kubelearn.cluster import Cluster
+    from kubelearn.cluster.proxy import send_requests
+
+    real = Cluster()
+    real.apply_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: web, image: 'nginx:1.27'}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: right}\nspec:\n  selector: {app: web}\n"
+        "  ports: [{port: 80, targetPort: 80}]\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: wrong}\nspec:\n  selector: {app: web}\n"
+        "  ports: [{port: 80, targetPort: 8080}]\n"
+    )
+    real.run_until_idle()
+    assert all(r.ok for r in send_requests(real.ctx, "default", "right", 4))
+    refused = send_requests(real.ctx, "default", "wrong", 4)
+    assert [r.error for r in refused] == ["connection refused"] * 4

@@ -158,10 +158,12 @@ def record_request(
     method: str = "GET",
     client_ip: str = DEFAULT_CLIENT,
     user_agent: str = "curl/8.5.0",
+    port: int | None = None,
 ) -> tuple[int, str]:
     """A request reached a pod: append the access-log line; returns (status code, body).
 
-    Status 0 means the connection was refused (nothing listens, or no container runs)."""
+    Status 0 means the connection was refused: no container runs, or none listens on ``port``
+    (a Service whose ``targetPort`` points at the wrong port gets exactly this)."""
     key = _pod_key(pod_key)
     rec = _record(ctx, key)
     if rec is None:
@@ -169,6 +171,8 @@ def record_request(
     for c in rec.app:
         run = c.run
         if c.stage not in ALIVE or run is None or not run.program.listens or c.image.spec is None:
+            continue
+        if port is not None and port not in run.program.listens:
             continue
         spec = c.image.spec
         served = run.program.http_paths
