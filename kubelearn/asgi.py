@@ -4,7 +4,9 @@
 anything imports models (Channels' documented order), and WebSocket connections are
 checked against ``ALLOWED_HOSTS`` by Origin and get the session user. Static files are
 served by Django's ``ASGIStaticFilesHandler`` unless ``SERVE_STATIC`` is off, because
-daphne (unlike ``runserver``) serves none by itself.
+daphne (unlike ``runserver``) serves none by itself. With ``REDIS_URL``, the scale-out
+wrapper (``kubelearn/sandboxes/relay.py``) listens for commands from the other processes and
+forwards REST facade requests for sandboxes that another process owns.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from kubelearn.live.routing import websocket_urlpatterns  # noqa: E402
+from kubelearn.sandboxes.relay import ScaleOutMiddleware  # noqa: E402
 
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
 
-application = ProtocolTypeRouter(
-    {
-        "http": http_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+application = ScaleOutMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": http_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    ),
+    http_app=django_asgi_app,
 )

@@ -9,7 +9,10 @@ deployment only sets variables:
     ALLOWED_HOSTS         comma-separated (default localhost,127.0.0.1,[::1])
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://kubelearn.example.org
     DATABASE_URL          dj-database-url syntax (default sqlite at BASE_DIR/db.sqlite3)
-    REDIS_URL             unset: in-memory channel layer; set: channels_redis with that URL
+    REDIS_URL             unset: in-memory channel layer; set: channels_redis with that URL,
+                          and sandboxes shared by several processes (ownership leases)
+    SANDBOX_LEASE_SECONDS ownership lease of a sandbox in Redis (default 10)
+    SANDBOX_SAVE_SECONDS  at most one snapshot write per sandbox this often (default 1.0)
     SERVE_STATIC          serve /static/ from the ASGI app itself (default true; set false
                           behind a web server that serves ``collectstatic`` output)
     HTTPS_ONLY            with DEBUG=false (default true): HSTS, SSL redirect, secure cookies
@@ -80,6 +83,7 @@ LOCAL_APPS = [
     "kubelearn.sandboxes",
     "kubelearn.studio",
     "kubelearn.lessons",
+    "kubelearn.classrooms",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -140,6 +144,10 @@ def channel_layers(redis_url: str | None) -> dict[str, Any]:
 
 REDIS_URL = os.environ.get("REDIS_URL", "") or None
 CHANNEL_LAYERS = channel_layers(REDIS_URL)
+# Scale-out (kubelearn/sandboxes/ownership.py): how long a dead process keeps its sandboxes'
+# ownership leases in Redis, and how often a changed sandbox's snapshot is written at most.
+SANDBOX_LEASE_SECONDS = float(os.environ.get("SANDBOX_LEASE_SECONDS", "10"))
+SANDBOX_SAVE_SECONDS = float(os.environ.get("SANDBOX_SAVE_SECONDS", "1.0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

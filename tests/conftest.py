@@ -37,6 +37,8 @@ CONFIG_VARIABLES = (
     "HTTPS_ONLY",
     "LOG_LEVEL",
     "DJANGO_SETTINGS_MODULE",
+    "SANDBOX_LEASE_SECONDS",
+    "SANDBOX_SAVE_SECONDS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set above for in-process tests only; servers must not inherit it
 )
 

@@ -1,4 +1,4 @@
-"""docker-compose.yml runs daphne next to Redis with the production-style configuration."""
+"""docker-compose.yml runs two daphne replicas behind nginx, with Redis and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def compose() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def web(compose: dict[str, Any]) -> dict[str, Any]:
-    return compose["services"]["web"]
+    return compose["services"]["web1"]
 
 
 def _command(service: dict[str, Any]) -> str:
@@ -27,10 +27,35 @@ def _command(service: dict[str, Any]) -> str:
     return command if isinstance(command, str) else " ".join(command)
 
 
-def test_compose_defines_web_and_redis(compose: dict[str, Any]) -> None:
-    """Two services: the web app and Redis 7."""
-    assert set(compose["services"]) == {"web", "redis"}
-    assert compose["services"]["redis"]["image"] == "redis:7-alpine"
+def test_compose_defines_two_web_replicas_a_balancer_redis_and_postgres(compose: dict[str, Any]) -> None:
+    """Redis 7, PostgreSQL 16, two identical web replicas and nginx in front of them."""
+    services = compose["services"]
+    assert set(services) == {"web1", "web2", "balancer", "redis", "db"}
+    assert services["redis"]["image"] == "redis:7-alpine"
+    assert services["db"]["image"] == "postgres:16"
+    assert services["web1"] == services["web2"]
+
+
+def test_the_balancer_is_the_only_public_port_and_proxies_both_replicas(compose: dict[str, Any]) -> None:
+    """nginx publishes 8000 and passes HTTP and WebSocket upgrades to web1 and web2."""
+    balancer = compose["services"]["balancer"]
+    assert balancer["image"] == "nginx:alpine"
+    assert [str(port) for port in balancer["ports"]] == ["8000:8000"]
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in balancer["volumes"]
+    assert "ports" not in compose["services"]["web1"]
+    config = (REPO_ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    for line in ("server web1:8000;", "server web2:8000;", "proxy_set_header Upgrade $http_upgrade;"):
+        assert line in config
+
+
+def test_replicas_share_postgres_and_a_lease_setting_the_settings_read(web: dict[str, Any]) -> None:
+    """Snapshots go to the shared database; the lease variable is one kubelearn/settings.py reads."""
+    from kubelearn import settings
+
+    env = web["environment"]
+    assert env["DATABASE_URL"] == "postgres://kubelearn:kubelearn@db:5432/kubelearn"
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert float(env["SANDBOX_LEASE_SECONDS"]) == settings.SANDBOX_LEASE_SECONDS
 
 
 def test_web_migrates_then_runs_daphne_on_the_asgi_application(web: dict[str, Any]) -> None:
@@ -54,13 +79,6 @@ def test_web_runs_in_production_mode_with_a_required_secret(web: dict[str, Any])
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
     for name in ("DATABASE_URL", "ALLOWED_HOSTS"):
         assert env[name]
-    assert env["DATABASE_URL"].startswith("sqlite:////data/")
-    assert any(volume.endswith(":/data") for volume in web["volumes"])
-
-
-def test_web_exposes_port_8000(web: dict[str, Any]) -> None:
-    """The app is reachable on the host's port 8000."""
-    assert "8000:8000" in [str(port) for port in web["ports"]]
 
 
 def test_web_image_builds_from_the_dockerfile_on_python_311(web: dict[str, Any]) -> None:

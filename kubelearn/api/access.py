@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from kubelearn.cluster import Cluster
+from kubelearn.cluster.errors import StatusError
 from kubelearn.sandboxes.runtime import LiveSandbox, runtime
 
 from .status import unauthorized
@@ -24,6 +25,9 @@ T = TypeVar("T")
 def open_sandbox(key: str) -> LiveSandbox:
     sandbox = runtime().open_by_key(key)
     if sandbox is None:
+        resolver = runtime().key_resolver
+        if resolver is not None and resolver(key) is not None:  # another process owns it (Redis)
+            raise StatusError(503, "ServiceUnavailable", "the sandbox is moving between server processes, retry")
         raise unauthorized()
     return sandbox
 

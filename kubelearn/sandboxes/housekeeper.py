@@ -7,7 +7,9 @@ Every ``TICK_SECONDS`` (or at once when a sandbox changes) it
    start, probes pass and the browser animates without any request (the simulation runs in
    this thread, never inside the event loop; ``changed()`` wakes the consumers);
 2. writes due snapshots (``persistence.save_due``);
-3. every ``EVICT_EVERY_SECONDS``, flushes and drops idle sandboxes.
+3. every ``EVICT_EVERY_SECONDS``, flushes and drops idle sandboxes;
+4. with Redis, every third of ``SANDBOX_LEASE_SECONDS``, renews this process's ownership
+   leases (``ownership.py``) and drops sandboxes whose lease another process took.
 
 A thread rather than an asyncio task because the REST facade must persist and tick even when
 no WebSocket is open, and a step of simulation should not stall the event loop. Setting
@@ -73,11 +75,24 @@ def tick_watched(now: float | None = None) -> int:
     return count
 
 
+_last_renewal = 0.0
+
+
+def renew_due(now: float) -> None:
+    global _last_renewal
+    from . import ownership, persistence
+
+    if ownership.enabled() and now - _last_renewal >= ownership.lease_seconds() / 3:
+        _last_renewal = now
+        persistence.renew_leases()
+
+
 def run_once(now: float | None = None, last_eviction: float = 0.0) -> float:
     """One round of housekeeping; returns the time of the last eviction pass."""
     from . import persistence  # persistence imports this module
 
     now = time.monotonic() if now is None else now
+    renew_due(now)
     tick_watched(now)
     persistence.save_due(now)
     if now - last_eviction >= EVICT_EVERY_SECONDS:

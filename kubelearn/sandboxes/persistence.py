@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from kubelearn.cluster import Cluster
 
-from . import housekeeper, quotas
+from . import housekeeper, ownership, quotas
 from .models import Sandbox, key_digest
 from .runtime import LiveSandbox, runtime
 
@@ -142,11 +142,32 @@ def save_due(now: float | None = None) -> int:
 def evict_idle(now: float | None = None) -> list[str]:
     """Flush and drop sandboxes idle for ``SANDBOX_IDLE_SECONDS`` that nobody watches."""
     now = time.monotonic() if now is None else now
-    return runtime().evict_idle(idle_seconds(), now, before_drop=lambda live: live.dirty and save(live))
+    evicted = runtime().evict_idle(idle_seconds(), now, before_drop=lambda live: live.dirty and save(live))
+    for sandbox_id in evicted:
+        ownership.release(sandbox_id)  # saved: the next process to need it may restore it
+    return evicted
+
+
+def renew_leases() -> list[str]:
+    """Extend this process's sandbox leases; drop (unsaved) the sandboxes whose lease was lost."""
+    lost = ownership.renew(runtime().live_ids())
+    for sandbox_id in lost:
+        logger.warning("lost the lease of sandbox %s to another process; dropping it", sandbox_id)
+        runtime().drop(sandbox_id)
+    return lost
+
+
+def flush_and_release_all() -> int:
+    """At exit: write everything, then hand every sandbox over to whoever needs it next."""
+    written = flush_all()
+    for sandbox_id in runtime().live_ids():
+        ownership.release(sandbox_id)
+    return written
 
 
 def install() -> None:
     """Called from ``AppConfig.ready``: wire the runtime to the database."""
     runtime().loader = load
     runtime().key_resolver = resolve_key
-    housekeeper.on_exit(flush_all)
+    runtime().claim = ownership.claim if ownership.enabled() else None
+    housekeeper.on_exit(flush_and_release_all)

@@ -9,6 +9,7 @@ command line names its own. Sync code only (ORM).
 from __future__ import annotations
 
 import secrets
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,9 @@ from . import persistence
 from .models import ID_ALPHABET, Sandbox
 
 SESSION_KEY = "sandbox_id"
+# Each request runs in its own thread under ASGI, and a lesson page loads several fragments at
+# once: without this, each of them made its own sandbox for the same new session.
+_CREATE_LOCK = threading.Lock()
 DEFAULT_NODES = 3
 
 
@@ -62,7 +66,10 @@ def session_sandbox(request: HttpRequest, create: bool = True) -> Sandbox | None
     if row is None:
         if not session.session_key:
             session.save()
-        row = create_sandbox(session_key=session.session_key or "", user=getattr(request, "user", None))
+        with _CREATE_LOCK:
+            row = Sandbox.objects.filter(session_key=session.session_key).first()
+            if row is None:
+                row = create_sandbox(session_key=session.session_key or "", user=getattr(request, "user", None))
     if session.get(SESSION_KEY) != row.id:
         session[SESSION_KEY] = row.id
     return row

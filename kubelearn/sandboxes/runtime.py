@@ -122,6 +122,9 @@ class SandboxRuntime:
         # Hooks the persistence layer installs: load(id) -> LiveSandbox | None, key_to_id(key) -> id | None.
         self.loader: Callable[[str], LiveSandbox | None] | None = None
         self.key_resolver: Callable[[str], str | None] | None = None
+        # Installed with Redis (ownership.py): claim(id) -> None when this process holds the
+        # sandbox's lease (acquiring it if free), else the owning process's id.
+        self.claim: Callable[[str], str | None] | None = None
 
     def add(self, sandbox: LiveSandbox) -> LiveSandbox:
         with self._lock:
@@ -129,9 +132,15 @@ class SandboxRuntime:
         return sandbox
 
     def open(self, sandbox_id: str) -> LiveSandbox | None:
-        """The live sandbox, restored from the database if needed (sync code only: may query)."""
+        """The live sandbox, restored from the database if needed (sync code only: may query).
+
+        With several processes, only the lease holder restores it: None when another process
+        owns the sandbox (``owner_elsewhere`` says which; forward to it, ``forwarding.py``).
+        """
         with self._lock:
             live = self._live.get(sandbox_id)
+            if live is None and self.claim is not None and self.claim(sandbox_id) is not None:
+                return None
             if live is None and self.loader is not None:
                 live = self.loader(sandbox_id)
                 if live is not None:
@@ -139,6 +148,12 @@ class SandboxRuntime:
             if live is not None:
                 live.last_used = time.monotonic()  # eviction looks at this under the same lock
             return live
+
+    def owner_elsewhere(self, sandbox_id: str) -> str | None:
+        """The other process that owns this sandbox, or None when it is (or can be) ours."""
+        if self.claim is None or self.get(sandbox_id) is not None:
+            return None
+        return self.claim(sandbox_id)
 
     def get(self, sandbox_id: str) -> LiveSandbox | None:
         """The sandbox if it is in memory (never loads: safe from the event loop)."""
