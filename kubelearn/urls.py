@@ -13,6 +13,7 @@ urlpatterns = [
     path("sandbox/", include("kubelearn.sandboxes.urls")),
     path("studio/", include("kubelearn.studio.urls")),
     path("learn/", include("kubelearn.lessons.urls")),
+    path("class/", include("kubelearn.classrooms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: POST /i18n/setlang/
     path("admin/", admin.site.urls),
     path("k8s/<str:key>/", include("kubelearn.api.urls")),
