@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:lesson_id>/", views.lesson_page, name="lesson"),
     path("<slug:lesson_id>/goal", views.goal, name="goal"),
     path("<slug:lesson_id>/sandbox", views.sandbox_table, name="sandbox"),
+    path("<slug:lesson_id>/picture", views.picture, name="picture"),
     path("<slug:lesson_id>/hint", views.hint, name="hint"),
     path("<slug:lesson_id>/solution", views.solution, name="solution"),
     path("<slug:lesson_id>/solution/apply", views.apply_solution, name="apply-solution"),

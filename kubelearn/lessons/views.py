@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kubelearn.cluster.printers import Printer
 from kubelearn.cluster.reports import get_all
+from kubelearn.sandboxes import kubeconfig
+from kubelearn.sandboxes.provision import session_sandbox
 
 from . import progress, runner, sandbox
 from .models import Progress
@@ -115,6 +117,18 @@ def goal(request: HttpRequest, lesson_id: str) -> HttpResponse:
         row.save(update_fields=["completed_steps", "completed", "updated"])
     context = {**_step_context(request, lesson, index, row), "results": results, "done": done}
     return render(request, "lessons/_goal.html", context)
+
+
+@require_GET
+@never_cache
+def picture(request: HttpRequest, lesson_id: str) -> HttpResponse:
+    """The live drawing of the learner's sandbox, loaded once by the page after it is prepared for the step."""
+    lesson = _lesson(lesson_id)
+    sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
+    own = session_sandbox(request)
+    assert own is not None
+    context = {"sandbox_id": own.id, "ws_url": kubeconfig.websocket_path(own)}
+    return render(request, "studio/_cluster_view.html", context)
 
 
 @require_GET
