@@ -31,7 +31,10 @@ def warning_header(warnings: Iterable[str]) -> str:
     for text in warnings:
         escaped = text.replace("\\", "\\\\").replace('"', '\\"')
         quoted.append(f'299 - "{escaped}"')
-    return ", ".join(quoted)
+    # Warnings can echo user input (unknown field names). Like Go's net/http, turn CR/LF into
+    # spaces and send the text as raw UTF-8 bytes (a latin-1 str is written byte for byte).
+    header = ", ".join(quoted).replace("\r", " ").replace("\n", " ")
+    return header.encode("utf-8", "replace").decode("latin-1")
 
 
 def json_response(data: Any, status: int = 200, content_type: str = JSON, warnings: Iterable[str] = ()) -> HttpResponse:

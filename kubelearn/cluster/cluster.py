@@ -179,6 +179,9 @@ class Cluster:
                 message = f"error: {message}"  # kubectl's prefix for errors found before any request
             return DocumentResult(source, doc.index, doc.line, error=message)
         obj = doc.obj
+        if not isinstance(obj.get("metadata", {}), dict):
+            # kubectl's unstructured accessors read a name of "" from a non-object metadata.
+            obj = {**obj, "metadata": {}}
         kind, name = str(obj.get("kind", "")), str(name_of(obj))
         info = lookup(str(obj.get("apiVersion", "")), kind)
         ns = (obj.get("metadata") or {}).get("namespace") or namespace or "default"

@@ -31,7 +31,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from kubelearn.live import protocol
+from kubelearn.live import protocol, ratelimit
 from kubelearn.live.groups import sandbox_group
 from kubelearn.sandboxes import forwarding, housekeeper
 from kubelearn.sandboxes.provision import may_watch
@@ -91,6 +91,21 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             self.live.unwatch()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        """Size cap and token bucket (``ratelimit.py``) before any message is decoded."""
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > ratelimit.MAX_MESSAGE_BYTES:
+            await self.close(code=ratelimit.CLOSE_TOO_BIG)
+            return
+        bucket = self.__dict__.setdefault("bucket", ratelimit.TokenBucket())
+        if not bucket.take():
+            if bucket.flooding:
+                await self.close(code=ratelimit.CLOSE_POLICY)
+            elif bucket.refused == 1 or bucket.refused % 5 == 0:
+                await self.send_json(protocol.error("rate limit: too many messages, slow down"))
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         version = protocol.parse_resume(content)

@@ -286,7 +286,8 @@ class APIServer:
             raise exc.status_error() from exc
         if not isinstance(patched, dict):
             raise new_bad_request("the patch produced something that is not an object")
-        patched.setdefault("metadata", {})
+        if not isinstance(patched.setdefault("metadata", {}), dict):
+            decode(patched, field_validation)  # raises the decoder's "cannot unmarshal" 400
         patched["metadata"]["name"], patched["metadata"]["namespace"] = name, ns
         if not info.namespaced:
             patched["metadata"].pop("namespace", None)
@@ -302,12 +303,18 @@ class APIServer:
         if not isinstance(body, dict):
             raise new_bad_request("the body of an apply patch must be an object")
         body = clone(body)
-        body.setdefault("metadata", {})["name"] = name
+        if not isinstance(body.setdefault("metadata", {}), dict):
+            decode(body, field_validation)  # raises the decoder's "cannot unmarshal" 400
+            raise new_bad_request("metadata must be an object")
+        body["metadata"]["name"] = name
         if info.namespaced:
             body["metadata"]["namespace"] = ns
         if current is None:
             return self.create(body, dry_run=dry_run, field_validation=field_validation)
-        merged = patches.strategic_merge_patch(current, body)
+        try:
+            merged = patches.strategic_merge_patch(current, body)
+        except patches.PatchError as exc:
+            raise exc.status_error() from exc
         merged["metadata"].pop("resourceVersion", None)
         decoded, warnings = decode(merged, field_validation)
         return self._write_update(info, decoded, current, None, dry_run, False), warnings

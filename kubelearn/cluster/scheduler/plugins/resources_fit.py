@@ -32,6 +32,8 @@ def _cpu(milli: int) -> str:
 
 
 def _mem(amount: int) -> str:
+    if amount >= 2**1000:  # a huge quantity (e.g. "1e400") would overflow a float
+        return f"{amount // 1024**3}Gi"
     mi = amount / (1024 * 1024)
     return f"{mi / 1024:g}Gi" if mi >= 1024 else f"{mi:g}Mi"
 
