@@ -8,6 +8,12 @@ Seeing that, kubectl 1.29+ skips client-side schema validation and sends
 ``fieldValidation=Strict``; the core then decodes strictly with upstream's wording. No
 ``requestBody`` and no schemas, so kubectl builds apply patches from its built-in Go types.
 ``kubectl explain`` therefore does not work.
+
+``/openapi/v2`` is an empty swagger document (protobuf, as kubectl asks for it). kubectl only
+reads it to validate a kind that ``/openapi/v3`` does not list (an unserved kind); finding no
+schema there it skips validation and reports, like a real cluster without the CRD,
+``resource mapping not found ... ensure CRDs are installed first`` (a 404 here would make it
+fail earlier with "error validating data").
 """
 
 from __future__ import annotations
@@ -22,6 +28,20 @@ from kubelearn.cluster.kinds import KINDS, KindInfo
 from .discovery import GIT_VERSION
 
 _FIELD_VALIDATION = {"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": True}}
+
+
+V2_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"  # no "@": Go's mime parser rejects it
+
+
+def _proto_string(field: int, value: bytes) -> bytes:
+    assert len(value) < 128
+    return bytes([field << 3 | 2, len(value)]) + value
+
+
+#: gnostic ``openapi_v2.Document{swagger: "2.0", info: {title, version}}`` and nothing else.
+V2_DOCUMENT = _proto_string(1, b"2.0") + _proto_string(
+    2, _proto_string(1, b"Kubernetes") + _proto_string(2, GIT_VERSION.encode())
+)
 
 
 def _gv_path(info: KindInfo) -> str:

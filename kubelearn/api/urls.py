@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^api/(?P<version>[^/]+)/?$", views.resource_list, name="core-resources"),
     re_path(r"^apis/(?P<group>[^/]+)/?$", views.api_group, name="group"),
     re_path(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/?$", views.resource_list, name="group-resources"),
+    re_path(r"^openapi/v2/?$", views.openapi_v2, name="openapi-v2"),
     re_path(r"^openapi/v3/?$", views.openapi_index, name="openapi"),
     re_path(r"^openapi/v3/(?P<gv>.+?)/?$", views.openapi_document, name="openapi-document"),
     re_path(r"^api/(?P<version>[^/]+)/(?P<rest>.+)$", views.resource, name="core-resource"),

@@ -85,6 +85,11 @@ def openapi_index(request: HttpRequest, sandbox: LiveSandbox) -> HttpResponse:
 
 
 @facade
+def openapi_v2(request: HttpRequest, sandbox: LiveSandbox) -> HttpResponse:
+    return HttpResponse(openapi.V2_DOCUMENT, content_type=openapi.V2_CONTENT_TYPE)
+
+
+@facade
 def openapi_document(request: HttpRequest, sandbox: LiveSandbox, gv: str) -> HttpResponse:
     document = openapi.group_version_document(gv)
     if document is None:

@@ -130,8 +130,10 @@ async def _stream(sandbox: LiveSandbox, watch: Watch, first: list[bytes]) -> Asy
     loop = asyncio.get_running_loop()
     timeout = watch.options.timeout_seconds
     deadline = loop.time() + (timeout if timeout is not None and timeout > 0 else DEFAULT_TIMEOUT_SECONDS)
-    if first:
-        yield b"".join(first)
+    # Always yield, even nothing: daphne sends the status line and headers with the first body
+    # write, and client-go cannot cancel a watch whose headers never came (kubectl wait/rollout
+    # status would hang after their condition is met, until the first event or the timeout).
+    yield b"".join(first)
     while not watch.done:
         remaining = deadline - loop.time()
         if remaining <= 0:

@@ -124,5 +124,11 @@ def test_openapi_v3_tells_kubectl_the_server_validates_fields(api: Api) -> None:
     assert "/api/v1/nodes/{name}" in api.get("/openapi/v3/api/v1").json()["paths"]
 
 
-def test_openapi_v2_stays_404_so_kubectl_uses_its_builtin_patch_metadata(api: Api) -> None:
-    assert api.get("/openapi/v2").status_code == 404
+def test_openapi_v2_is_an_empty_swagger_document_so_unserved_kinds_get_the_real_wording(api: Api) -> None:
+    """kubectl reads v2 only for a kind v3 does not list; finding no schema it reports the CRD hint."""
+    from kubelearn.api import openapi
+
+    response = api.get("/openapi/v2")
+    assert response.status_code == 200
+    assert response["Content-Type"] == openapi.V2_CONTENT_TYPE
+    assert response.content == openapi.V2_DOCUMENT

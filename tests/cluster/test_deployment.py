@@ -202,3 +202,22 @@ def test_scaling_changes_the_replicaset_and_records_the_event(cluster, kubelet):
     kubelet.settle()
     assert scaling_events(cluster)[-1] == f"Scaled down replica set {name} from 5 to 2"
     assert status(cluster)["availableReplicas"] == 2
+
+
+def test_a_scale_up_stuck_on_capacity_past_its_deadline_does_not_spin_the_engine():
+    """Upstream rate-limits the requeue; an immediate one froze a sandbox's clock for good."""
+    from kubelearn.cluster import Cluster
+
+    real = Cluster()
+    real.apply_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  replicas: 1\n"
+        "  progressDeadlineSeconds: 30\n  selector: {matchLabels: {app: big}}\n  template:\n"
+        "    metadata: {labels: {app: big}}\n    spec:\n      containers:\n      - name: big\n"
+        "        image: nginx\n        resources: {requests: {cpu: 1500m}}\n"
+    )
+    real.run_until_idle()
+    real.api.set_scale("Deployment", "default", "big", 20)
+    real.step(120)  # returns: simulated time moves past the deadline
+    assert real.clock.now >= 120
+    status = real.store.get("Deployment", "default", "big")["status"]
+    assert status["readyReplicas"] == 6

@@ -222,7 +222,11 @@ def _requeue_stuck(ctx: Context, d: Obj, status: Obj) -> Result:
         return Result()
     deadline = ctx.clock.parse(cond["lastUpdateTime"]) + int(d["spec"]["progressDeadlineSeconds"])
     after = deadline - ctx.clock.now
-    return Result(requeue_after=max(0.0, min(float(ctx.timings.progress_check), after + 1.0)))
+    if after < 1.0:
+        # Past the deadline but not timed out (a scale-up stuck on capacity keeps the reason
+        # NewReplicaSetAvailable): upstream's enqueueRateLimited, never an immediate requeue.
+        return Result(requeue_after=float(ctx.timings.progress_check))
+    return Result(requeue_after=min(float(ctx.timings.progress_check), after + 1.0))
 
 
 def _write_status(ctx: Context, d: Obj, status: Obj, stored: Obj) -> None:
