@@ -456,3 +456,22 @@ def test_a_restored_cluster_adopts_running_containers_without_restarting_them() 
     apply(restored, pod_yaml("two", "nginx:1.27"))
     restored.step(5)
     assert restored.store.peek("Pod", "default", "two")["status"]["podIP"] != "10.244.0.2"
+
+
+def test_pods_still_creating_in_a_snapshot_start_after_the_restore():
+    """A kubelet restart takes over running containers and starts the ones that had not started."""
+    from kubelearn.cluster import Cluster
+
+    before = Cluster()
+    before.apply_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: midway}\nspec:\n  replicas: 2\n"
+        "  selector: {matchLabels: {app: midway}}\n  template:\n    metadata: {labels: {app: midway}}\n"
+        "    spec: {containers: [{name: web, image: 'nginx:1.27'}]}\n"
+    )
+    before.step(0.5)  # scheduled, image still pulling
+    phases = {p["status"].get("phase") for p in before.store.list("Pod", "default")[0]}
+    assert phases == {"Pending"}
+    after = Cluster.restore(before.snapshot())
+    after.step(10)
+    pods = after.store.list("Pod", "default")[0]
+    assert [p["status"]["phase"] for p in pods] == ["Running", "Running"]

@@ -90,11 +90,6 @@ def test_a_change_survives_sigkill_once_the_save_interval_has_passed(server: Liv
     assert k("get", "configmap", "-l", "checked=true", "-o", "name").stdout == "configmap/keep\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: after Cluster.restore the kubelet re-adopts only running containers; a pod still "
-    "ContainerCreating at snapshot time stays there forever (kubelearn/cluster/kubelet/kubelet.py _adopt)",
-)
 def test_pods_still_starting_when_the_server_stops_start_after_the_restart(server: LiveServer, k: Kubectl) -> None:
     k("create", "deployment", "midway", "--image=nginx:1.27.2", "--replicas=2")
     k.poll(lambda: len(k.lines("get", "pods", "-l", "app=midway", "-o", "name")) == 2, what="the pods to exist")
