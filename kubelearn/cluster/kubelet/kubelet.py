@@ -225,7 +225,9 @@ def _adopt(ctx: Any, pod: Obj, rec: PodRecord) -> None:
     """After a restore: take over containers the status says are running (kubelet restart)."""
     statuses = {s.get("name"): s for s in (pod.get("status") or {}).get("containerStatuses") or []}
     statuses.update({s.get("name"): s for s in (pod.get("status") or {}).get("initContainerStatuses") or []})
-    if not any("running" in (s.get("state") or {}) or "terminated" in (s.get("state") or {}) for s in statuses.values()):
+    if not any(
+        "running" in (s.get("state") or {}) or "terminated" in (s.get("state") or {}) for s in statuses.values()
+    ):
         return  # nothing had started yet: a fresh record mounts, pulls and starts, as after a kubelet restart
     rec.mounted = True
     rec.initialized = all(
