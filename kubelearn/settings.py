@@ -139,7 +139,7 @@ def channel_layers(redis_url: str | None) -> dict[str, Any]:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # Every connected WebSocket holds one pooled connection in a blocking receive; redis-py
             # caps a pool at 100 by default, which a class of 150 per process would exhaust.
-            "CONFIG": {"hosts": [{"address": redis_url, "max_connections": 4000, "socket_timeout": 30}]},
+            "CONFIG": {"hosts": [{"address": redis_url, "max_connections": 4000}]},
         }
     }
 

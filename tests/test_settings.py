@@ -79,12 +79,12 @@ def test_defaults_suit_a_developer_laptop(load_settings: Callable[..., dict[str,
 
 
 def test_redis_url_switches_the_channel_layer_to_redis(load_settings: Callable[..., dict[str, Any]]) -> None:
-    """Setting REDIS_URL selects channels_redis with exactly that URL as its host."""
+    """Setting REDIS_URL selects channels_redis with exactly that URL as its host, pooled for a class."""
     s = load_settings(REDIS_URL="redis://redis.internal:6380/2")
     assert s["CHANNEL_LAYERS"] == {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": ["redis://redis.internal:6380/2"]},
+            "CONFIG": {"hosts": [{"address": "redis://redis.internal:6380/2", "max_connections": 4000}]},
         }
     }
 
