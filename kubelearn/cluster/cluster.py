@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from . import kubelet, scheduler
+from .apiserver.apply import ApplyPatchError
 from .apiserver.events import EventRecorder
 from .apiserver.server import APIServer, ApplyResult
 from .clock import DEFAULT_EPOCH, SimClock
@@ -204,6 +205,8 @@ class Cluster:
         existed = self.store.peek(kind, ns if info.namespaced else "", name) is not None
         try:
             result: ApplyResult = self.api.apply(obj, namespace=namespace, dry_run=dry_run)
+        except ApplyPatchError as exc:
+            return DocumentResult(source, doc.index, doc.line, kind, name, error=exc.message(source))
         except StatusError as exc:
             detail = exc.message.partition(" cannot be handled as a ")[2].partition(": ")[2]
             if exc.code == 400 and "Go struct field ObjectMeta." in detail:

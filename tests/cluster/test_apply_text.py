@@ -122,3 +122,21 @@ def test_a_snapshot_restores_to_an_equal_cluster():
     assert identities(restored) == identities(cluster)
     assert restored.clock.now == cluster.clock.now
     assert restored.store.revision >= cluster.store.revision
+
+
+def test_a_list_item_without_its_merge_key_fails_client_side_as_kubectl_does():
+    """Found by the fuzzer: re-applying a Deployment whose container lost ``name`` must not raise."""
+    cluster = Cluster(seed=1)
+    cluster.apply_text(WEB, "web.yaml")
+    before = cluster.store.revision
+    broken = WEB.replace("      - name: web\n        image", "      - image")
+    results = cluster.apply_text(broken, "web.yaml")
+    assert [r.ok for r in results] == [False, True]
+    message = results[0].kubectl_line()
+    assert message.startswith("error: error when creating patch with:\noriginal:\n{")
+    assert "\nmodified:\n{" in message and "\ncurrent:\n{" in message
+    assert message.endswith(
+        'for: "web.yaml": map: map[env:[map[name:MODE value:demo]] image:nginx:1.27] '
+        "does not contain declared merge key: name"
+    )
+    assert cluster.store.revision == before  # nothing was sent to the server for the Deployment

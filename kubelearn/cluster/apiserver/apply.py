@@ -37,6 +37,25 @@ class ApplyPlan:
     warning: str | None = None  # what kubectl prints after "Warning: ", if anything
 
 
+class ApplyPatchError(ValueError):
+    """kubectl could not compute the three-way patch (its own error, before any request is sent).
+
+    ``patcher.go`` wraps it as ``creating patch with: original / modified / current … for:``;
+    ``message(source)`` spells that out. Seen, for example, when a list's merge key is missing
+    (a container without ``name``) in a manifest applied over an existing object.
+    """
+
+    def __init__(self, original: str, modified: str, current: str, reason: str) -> None:
+        super().__init__(reason)
+        self.original, self.modified, self.current, self.reason = original, modified, current, reason
+
+    def message(self, source: str) -> str:
+        return (
+            f"error: error when creating patch with:\noriginal:\n{self.original}\nmodified:\n{self.modified}\n"
+            f'current:\n{self.current}\nfor: "{source}": {self.reason}'
+        )
+
+
 def go_json(value: Any) -> str:
     """``encoding/json`` output: compact, map keys sorted, ``<``/``>``/``&`` escaped."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -78,7 +97,11 @@ def plan_apply(manifest: dict[str, Any], live: dict[str, Any] | None) -> ApplyPl
     original_text = annotations.get(LAST_APPLIED) or ""
     original = json.loads(original_text) if original_text.strip() else {}
     warning = None if original_text else _missing_annotation_warning(live)
-    patch = create_three_way_patch(original, modified, live)
+    try:
+        patch = create_three_way_patch(original, modified, live)
+    except ValueError as exc:  # PatchError: kubectl fails client side, nothing reaches the server
+        reason = getattr(exc, "message", str(exc))
+        raise ApplyPatchError(original_text, go_json(modified) + "\n", go_json(live) + "\n", reason) from exc
     if not patch:
         return ApplyPlan("unchanged", {}, warning)
     return ApplyPlan("patch", patch, warning)
