@@ -25,6 +25,9 @@ KEY = "security-test-key"
 BASE = f"/k8s/{KEY}"
 DEPLOYMENTS = f"{BASE}/apis/apps/v1/namespaces/default/deployments"
 
+#: Inputs the fuzz tests threw, by door; ``pytest_terminal_summary`` prints the tally (issue: >= 10,000 per run).
+FUZZ_INPUTS: dict[str, int] = {}
+
 VALID_DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -112,3 +115,10 @@ def assert_consistent() -> Callable[[Cluster], None]:
 
 def is_status(body: Any) -> bool:
     return isinstance(body, dict) and body.get("kind") == "Status" and isinstance(body.get("message"), str)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many fuzz inputs this run threw, so the budget is visible in every CI log."""
+    if FUZZ_INPUTS:
+        doors = ", ".join(f"{door} {count:,}" for door, count in sorted(FUZZ_INPUTS.items()))
+        terminalreporter.write_line(f"fuzz: {sum(FUZZ_INPUTS.values()):,} inputs ({doors})")
