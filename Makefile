@@ -50,16 +50,17 @@ fmt: $(VENV)/.installed-dev ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed-dev ## Run every bench/*.py script (bench/_*.py are helpers)
-	@set -e; found=0; \
+bench: $(VENV)/.installed-dev ## Run every bench/*.py script, then a table of figures vs targets
+	@set -e; log=$$(mktemp); found=0; \
 	for script in bench/*.py; do \
-		case "$$(basename "$$script")" in _*) continue ;; esac; \
-		[ -e "$$script" ] || continue; \
+		case "$$(basename "$$script")" in _*|soak.py) continue ;; esac; \
 		found=1; \
 		echo "== $$script"; \
-		PYTHONPATH=. $(PY) "$$script"; \
+		{ PYTHONPATH=. $(PY) "$$script"; echo $$? >"$$log.rc"; } | tee -a "$$log"; \
+		[ "$$(cat "$$log.rc")" = 0 ] || { echo "$$script failed"; rm -f "$$log" "$$log.rc"; exit 1; }; \
 	done; \
-	if [ $$found -eq 0 ]; then echo "no bench/*.py scripts yet"; fi
+	if [ $$found -eq 0 ]; then echo "no bench/*.py scripts yet"; fi; \
+	$(PY) bench/_report.py "$$log"; rm -f "$$log" "$$log.rc"
 
 messages: $(VENV)/.installed ## Recompile locale/*/LC_MESSAGES/django.mo (needs msgfmt)
 	$(PY) manage.py compilemessages --ignore='$(VENV)/*'
