@@ -265,7 +265,8 @@ export class Connection {
   /**
    * @param {string} url ws:// or wss:// URL, or a path on this origin
    * @param {ClusterState} state
-   * @param {{onChange: (msg: Obj) => void, onStatus: (status: string, detail?: number) => void}} hooks
+   * @param {{onChange: (msg: Obj, ms: number) => void, onStatus: (status: string, detail?: number) => void}} hooks
+   *   (ms: how long reading the message took)
    */
   constructor(url, state, hooks) {
     this.url = toWebSocketUrl(url);
@@ -313,6 +314,7 @@ export class Connection {
 
   /** @param {string} data */
   receive(data) {
+    const start = performance.now();
     let msg;
     try {
       msg = JSON.parse(data);
@@ -327,7 +329,7 @@ export class Connection {
       if (outcome === "gap") return this.resume();
       if (outcome === "duplicate") return;
     }
-    this.hooks.onChange(msg);
+    this.hooks.onChange(msg, performance.now() - start);
   }
 
   close() {
@@ -343,132 +345,4 @@ export function toWebSocketUrl(url) {
   const base = new URL(url, window.location.href);
   base.protocol = base.protocol === "https:" ? "wss:" : "ws:";
   return base.toString();
-}
-
-const HIDDEN_SERVICES = new Set(["default/kubernetes"]);
-
-/** @param {Obj} o */
-const nameOf = (o) => String((o.metadata || {}).name || "");
-/** @param {Obj} o */
-const uidOf = (o) => String((o.metadata || {}).uid || objectKey(o));
-/** @param {Obj} a @param {Obj} b */
-const byName = (a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0);
-
-/**
- * What the drawing shows, read from the state: ships with their pods and load, the yard,
- * shipping orders (Deployments and lone ReplicaSets), port gates (Services) with their
- * endpoints, and envelopes (ConfigMaps/Secrets) with the pods that read them.
- * @param {ClusterState} state
- */
-export function buildModel(state) {
-  /** @type {Map<string, Obj>} */
-  const rsByName = new Map();
-  for (const rs of state.list("ReplicaSet")) rsByName.set(`${rs.metadata.namespace}/${nameOf(rs)}`, rs);
-  const nodes = state.list("Node").sort(byName).map((node) => {
-    const alloc = (node.status || {}).allocatable || (node.status || {}).capacity || {};
-    return {
-      obj: node, uid: uidOf(node), name: nameOf(node), ready: nodeReady(node),
-      cordoned: Boolean((node.spec || {}).unschedulable),
-      zone: ((node.metadata || {}).labels || {})["topology.kubernetes.io/zone"] || "",
-      capacity: Number(parseQuantity(((node.status || {}).capacity || {}).pods)) || 0,
-      cpu: parseQuantity(alloc.cpu) * 1000 || 0, memory: parseQuantity(alloc.memory) || 0,
-      usedCpu: 0, usedMemory: 0, /** @type {string[]} */ pods: [],
-    };
-  });
-  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
-  /** @type {Map<string, any>} */
-  const pods = new Map();
-  for (const pod of state.list("Pod").sort(byName)) {
-    const st = podStatus(pod);
-    const ns = String(pod.metadata.namespace || "");
-    let owner = controllerOf(pod);
-    if (owner && owner.kind === "ReplicaSet") {
-      const rs = rsByName.get(`${ns}/${owner.name}`);
-      owner = (rs && controllerOf(rs)) || owner;
-    }
-    const info = {
-      obj: pod, uid: uidOf(pod), name: nameOf(pod), namespace: ns, st, cat: statusCategory(pod, st),
-      node: String((pod.spec || {}).nodeName || ""), group: owner ? String(owner.uid || owner.name) : "",
-      message: schedulingMessage(pod), refs: podReferences(pod),
-      created: String(pod.metadata.creationTimestamp || ""),
-    };
-    pods.set(info.uid, info);
-    const node = nodeByName.get(info.node);
-    if (node) {
-      node.pods.push(info.uid);
-      const phase = (pod.status || {}).phase;
-      if (phase !== "Succeeded" && phase !== "Failed") {
-        const req = podRequests(pod);
-        node.usedCpu += req.cpu;
-        node.usedMemory += req.memory;
-      }
-    }
-  }
-  const orders = [];
-  const rsList = state.list("ReplicaSet").sort(byName);
-  for (const d of state.list("Deployment").sort(byName)) {
-    const uid = uidOf(d);
-    const owned = rsList.filter((rs) => (controllerOf(rs) || {}).uid === uid);
-    orders.push(orderOf(d, owned));
-  }
-  for (const rs of rsList) if (!controllerOf(rs)) orders.push(orderOf(rs, [rs]));
-  /** @type {Map<string, boolean>} */
-  const readyByUid = new Map();
-  for (const p of pods.values()) readyByUid.set(p.uid, p.st.total > 0 && p.st.ready === p.st.total);
-  const services = state.list("Service").sort(byName)
-    .filter((s) => !HIDDEN_SERVICES.has(`${s.metadata.namespace}/${nameOf(s)}`))
-    .map((svc) => {
-      const ns = String(svc.metadata.namespace || "");
-      const ep = state.get("Endpoints", ns, nameOf(svc));
-      /** @type {Map<string, boolean>} */
-      const links = new Map();
-      if (ep) {
-        for (const subset of ep.subsets || []) {
-          for (const a of subset.addresses || []) if (a.targetRef) links.set(String(a.targetRef.uid), true);
-          for (const a of subset.notReadyAddresses || []) if (a.targetRef && !links.has(a.targetRef.uid))
-            links.set(String(a.targetRef.uid), false);
-        }
-      } else {
-        for (const p of pods.values()) if (p.namespace === ns && selectorMatches(svc.spec.selector, p.obj.metadata.labels || {}))
-          links.set(p.uid, Boolean(readyByUid.get(p.uid)));
-      }
-      const port = ((svc.spec || {}).ports || [])[0];
-      return {
-        obj: svc, uid: uidOf(svc), name: nameOf(svc), namespace: ns, type: svc.spec.type || "ClusterIP",
-        address: `${svc.spec.clusterIP || ""}${port ? ":" + port.port : ""}`, links: [...links].filter(([u]) => pods.has(u)),
-      };
-    });
-  const envelopes = [...state.list("ConfigMap"), ...state.list("Secret")]
-    .filter((o) => nameOf(o) !== "kube-root-ca.crt" && o.type !== "kubernetes.io/service-account-token")
-    .sort(byName)
-    .map((o) => {
-      const ns = String(o.metadata.namespace || "");
-      const users = [...pods.values()]
-        .filter((p) => p.namespace === ns && p.refs.some((/** @type {Obj} */ r) => r.kind === o.kind && r.name === nameOf(o)))
-        .map((p) => p.uid);
-      return { obj: o, uid: uidOf(o), kind: String(o.kind), name: nameOf(o), namespace: ns, users };
-    });
-  return { nodes, pods, orders, services, envelopes };
-}
-
-/** A shipping order card: a Deployment (or a lone ReplicaSet) and its revisions. @param {Obj} top @param {Obj[]} sets */
-function orderOf(top, sets) {
-  const status = top.status || {};
-  const revisions = sets
-    .map((rs) => ({
-      uid: uidOf(rs), name: nameOf(rs), namespace: String(rs.metadata.namespace || ""),
-      revision: Number(((rs.metadata || {}).annotations || {})["deployment.kubernetes.io/revision"] || 0),
-      replicas: Number((rs.status || {}).replicas || 0), ready: Number((rs.status || {}).readyReplicas || 0),
-      desired: Number((rs.spec || {}).replicas ?? 0),
-    }))
-    .sort((a, b) => a.revision - b.revision);
-  const live = revisions.filter((r) => r.replicas > 0 || r.desired > 0);
-  const annotations = (top.metadata || {}).annotations || {};
-  return {
-    obj: top, uid: uidOf(top), kind: String(top.kind), name: nameOf(top), namespace: String(top.metadata.namespace || ""),
-    desired: Number((top.spec || {}).replicas ?? 1), ready: Number(status.readyReplicas || 0),
-    updated: Number(status.updatedReplicas ?? status.replicas ?? 0),
-    revision: Number(annotations["deployment.kubernetes.io/revision"] || 0),
-    revisions: live, rolling: live.length > 1,
-  };
 }
