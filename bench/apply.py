@@ -58,6 +58,7 @@ def main() -> None:
     cluster = bare()
     # Warm the schema caches, as a running server would have.
     cluster.apply_text(TEMPLATE.format(i="warm"))
+    gc.collect()
     start = time.perf_counter()
     for text in texts:
         (result,) = cluster.apply_text(text, "bench.yaml")

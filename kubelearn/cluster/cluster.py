@@ -38,7 +38,7 @@ from .fleet import make_node, ship_name
 from .kinds import lookup
 from .kubelet.images import parse_reference
 from .manifests import Document, ManifestError, parse_manifests
-from .objects import Obj, name_of
+from .objects import Obj, clone, name_of
 from .rng import SeededRng
 from .store import Store
 from .timings import DEFAULT_TIMINGS, Timings
@@ -57,7 +57,13 @@ class DocumentResult:
     name: str = ""
     outcome: str = ""  # created | configured | unchanged, or "" on error
     error: str = ""
-    object: Obj | None = field(default=None, compare=False)
+    stored: Obj | None = field(default=None, compare=False, repr=False)  # the store's own (read-only)
+
+    @property
+    def object(self) -> Obj | None:
+        """The object as stored after the apply: a private copy, made only when asked for
+        (most callers print the kubectl line and never look)."""
+        return clone(self.stored) if self.stored is not None else None
 
     @property
     def ok(self) -> bool:
@@ -204,7 +210,7 @@ class Cluster:
             return DocumentResult(source, doc.index, doc.line, kind, name, error=message)
         existed = self.store.peek(kind, ns if info.namespaced else "", name) is not None
         try:
-            result: ApplyResult = self.api.apply(obj, namespace=namespace, dry_run=dry_run)
+            result: ApplyResult = self.api.apply(obj, namespace=namespace, dry_run=dry_run, copy_out=False)
         except ApplyPatchError as exc:
             return DocumentResult(source, doc.index, doc.line, kind, name, error=exc.message(source))
         except StatusError as exc:
@@ -216,7 +222,7 @@ class Cluster:
             verb = "patching" if existed else "creating"
             message = f'Error from server ({exc.reason}): error when {verb} "{source}": {exc.message}'
             return DocumentResult(source, doc.index, doc.line, kind, name, error=message)
-        return DocumentResult(source, doc.index, doc.line, kind, name, result.outcome, object=result.object)
+        return DocumentResult(source, doc.index, doc.line, kind, name, result.outcome, stored=result.object)
 
     def compact(self) -> None:
         """Forget the watch history, as etcd's periodic compaction does (``--auto-compaction``).

@@ -11,6 +11,7 @@ runs with the same inputs produce the same history.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 from .controllers.base import Context, Controller
 from .objects import Key
@@ -26,16 +27,22 @@ class Engine:
         self.controllers = controllers
         self._queues: dict[str, OrderedDict[Key, None]] = {c.NAME: OrderedDict() for c in controllers}
         self._watchers: dict[str, list[Controller]] = {}
+        # kind -> (keys_for, queue) per watching controller, resolved once: this runs for every write.
+        self._routes: dict[str, list[tuple[Callable[..., Iterable[Key]], OrderedDict[Key, None]]]] = {}
         for controller in controllers:
             for kind in controller.WATCHES:
                 self._watchers.setdefault(kind, []).append(controller)
+                self._routes.setdefault(kind, []).append((controller.keys_for, self._queues[controller.NAME]))
         ctx.store.listeners.append(self._on_event)
         self.reconciles = 0
 
     def _on_event(self, event: WatchEvent) -> None:
-        for controller in self._watchers.get(event.kind, ()):
-            queue = self._queues[controller.NAME]
-            for key in controller.keys_for(event, self.ctx):
+        routes = self._routes.get(event.kind)
+        if routes is None:
+            return
+        ctx = self.ctx
+        for keys_for, queue in routes:
+            for key in keys_for(event, ctx):
                 queue[key] = None
 
     def enqueue(self, controller_name: str, key: Key) -> None:
@@ -54,29 +61,37 @@ class Engine:
         return any(self._queues.values())
 
     def drain(self) -> int:
-        """Reconcile until every queue is empty; returns how many reconciles ran."""
+        """Reconcile until every queue is empty; returns how many reconciles ran.
+
+        Always the first controller (in ``controllers`` order) with work goes next, one key at
+        a time, so an earlier controller's reaction comes before a later one's next item.
+        """
         ran = 0
-        while True:
-            for controller in self.controllers:
-                queue = self._queues[controller.NAME]
-                if queue:
-                    key, _ = queue.popitem(last=False)
-                    break
-            else:
-                return ran
-            result = controller.reconcile(self.ctx, key)
-            ran += 1
-            self.reconciles += 1
-            if result.requeue_after is not None:
-                name = controller.NAME
-                self.ctx.clock.call_later(result.requeue_after, lambda n=name, k=key: self.enqueue(n, k))
-            if ran > MAX_RECONCILES_PER_DRAIN:
-                raise RuntimeError("reconcile storm: the controllers did not settle")
+        ctx = self.ctx
+        order = [(controller, self._queues[controller.NAME]) for controller in self.controllers]
+        try:
+            while True:
+                for pair in order:
+                    queue = pair[1]
+                    if queue:
+                        controller = pair[0]
+                        key, _ = queue.popitem(last=False)
+                        break
+                else:
+                    return ran
+                result = controller.reconcile(ctx, key)
+                ran += 1
+                if result.requeue_after is not None:
+                    ctx.clock.call_later(result.requeue_after, self.enqueue, controller.NAME, key)
+                if ran > MAX_RECONCILES_PER_DRAIN:
+                    raise RuntimeError("reconcile storm: the controllers did not settle")
+        finally:
+            self.reconciles += ran
 
     def _fire_due_timers(self) -> None:
         while (timer := self.ctx.clock.pop_due()) is not None:
             if not timer.cancelled:
-                timer.callback()
+                timer.fire()
 
     def step(self, seconds: float) -> None:
         """Advance simulated time by ``seconds``, running every timer and reconcile on the way."""

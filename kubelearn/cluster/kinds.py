@@ -65,12 +65,12 @@ BY_KIND: dict[str, KindInfo] = {k.kind: k for k in KINDS}
 BY_PLURAL: dict[tuple[str, str], KindInfo] = {(k.group, k.plural): k for k in KINDS}
 
 
+_BY_GVK: dict[tuple[str, str], KindInfo] = {(k.api_version, k.kind): k for k in KINDS}
+
+
 def lookup(api_version: str, kind: str) -> KindInfo | None:
     """The kind served at ``apiVersion``/``kind``, or None (kubectl: ``no matches for kind``)."""
-    info = BY_KIND.get(kind)
-    if info is None or info.api_version != api_version:
-        return None
-    return info
+    return _BY_GVK.get((api_version, kind))
 
 
 def resolve_resource_name(name: str) -> KindInfo | None:

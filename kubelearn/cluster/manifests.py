@@ -23,10 +23,12 @@ import binascii
 import json
 import json.scanner
 import math
+import operator
 import re
 import struct
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -252,9 +254,14 @@ if _CParser is not None:
             yaml.resolver.BaseResolver.__init__(self)
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            if kind is yaml.ScalarNode:
+            if kind is _SCALAR_NODE:
                 return _PLAIN if implicit[0] else _STR_TAG
-            return _Y + ("seq" if kind is yaml.SequenceNode else "map")
+            return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+        # No path resolvers are ever registered, so PyYAML's per-node hooks have nothing to
+        # do; C builtins that ignore their arguments skip a Python call for every node.
+        descend_resolver = staticmethod(operator.is_)
+        ascend_resolver = staticmethod(tuple)
 
 
 def _check_depth(root: Any) -> None:
@@ -335,6 +342,8 @@ def _mark_line(e: yaml.MarkedYAMLError) -> int | None:
 _PLAIN = "!kubelearn/plain"  # marker tag for untagged plain scalars, resolved by go-yaml's rules
 _Y = "tag:yaml.org,2002:"
 _STR_TAG = _Y + "str"
+_SEQ_TAG = _Y + "seq"
+_MAP_TAG = _Y + "map"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {
     **dict.fromkeys(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"], True),
@@ -356,7 +365,19 @@ class _GoError(_DocError):
 
 
 def _resolve_plain(value: str) -> Any:
-    """go-yaml v2 ``resolve()`` for an untagged plain scalar decoded into ``interface{}``."""
+    """go-yaml v2 ``resolve()`` for an untagged plain scalar decoded into ``interface{}``.
+
+    Short texts are memoised: a pure function returning immutable values, and manifests
+    repeat the same keys and small values (``apiVersion``, ``name``, ``80``) over and over."""
+    return _resolve_short(value) if len(value) <= 64 else _resolve_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_short(value: str) -> Any:
+    return _resolve_text(value)
+
+
+def _resolve_text(value: str) -> Any:
     if value in _NULLS:
         return None
     if value in _BOOLS:
@@ -479,6 +500,9 @@ def _children(node: Any) -> list[Any]:
     return []
 
 
+_SCALAR_NODE = yaml.ScalarNode
+
+
 class _Converter:
     """Node graph -> JSON values, as ``yaml.Unmarshal`` + ``convertToJSONableObject`` would."""
 
@@ -494,7 +518,10 @@ class _Converter:
 
     def _value(self, node: Any) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            value = self._scalar(node)
+            tag = node.tag
+            if tag == _STR_TAG:
+                return node.value
+            value = _resolve_plain(node.value) if tag == _PLAIN else self._scalar(node)
             return _json_number(value, node.start_mark.line) if isinstance(value, float) else value
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, _Y + "seq")
@@ -536,15 +563,26 @@ class _Converter:
         out: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and (
+            if key_node.__class__ is _SCALAR_NODE and key_node.tag == _PLAIN and key_node.value != "<<":
+                key = _resolve_plain(key_node.value)  # the usual key: a plain string
+                shown = None
+                if key.__class__ is not str:
+                    key, shown = self._key(key_node, value_node)
+            elif isinstance(key_node, yaml.ScalarNode) and (
                 (key_node.tag == _PLAIN and key_node.value == "<<") or key_node.tag == _Y + "merge"
             ):
                 for source in self._merge_sources(value_node):
                     for k, v in self._mapping(source).items():
                         merged.setdefault(k, v)
                 continue
-            key, shown = self._key(key_node, value_node)
-            value = self._value(value_node)
+            else:
+                key, shown = self._key(key_node, value_node)
+            if value_node.__class__ is _SCALAR_NODE and value_node.tag == _PLAIN:  # inline the usual value
+                value = _resolve_plain(value_node.value)
+                if value.__class__ is float:
+                    value = _json_number(value, value_node.start_mark.line)
+            else:
+                value = self._value(value_node)
             if key in out:
                 self.duplicates.append((value_node.start_mark.line, shown if shown is not None else _go_repr(key)))
                 continue

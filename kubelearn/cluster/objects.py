@@ -60,7 +60,7 @@ def owner_references(obj: Obj) -> list[dict[str, Any]]:
 
 def controller_ref(obj: Obj) -> dict[str, Any] | None:
     """The owner reference with ``controller: true`` (``metav1.GetControllerOf``)."""
-    for ref in owner_references(obj):
+    for ref in obj.get("metadata", {}).get("ownerReferences") or ():
         if ref.get("controller"):
             return ref
     return None

@@ -11,6 +11,8 @@ import random
 
 # apimachinery's util/rand alphabet: no vowels (no accidental words) and no confusable 0/1/3.
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+# The RFC 4122 variant digit for a random hex digit (``'89ab'[int(digit, 16) % 4]``), precomputed.
+_VARIANT = {digit: "89ab"[int(digit, 16) % 4] for digit in "0123456789abcdef"}
 
 
 class SeededRng:
@@ -20,11 +22,25 @@ class SeededRng:
     def uid(self) -> str:
         """A version-4-shaped UUID string."""
         h = f"{self._random.getrandbits(128):032x}"
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
     def suffix(self, length: int = 5) -> str:
-        """``generateName`` suffix, as ``utilrand.String(5)``."""
-        return "".join(self._random.choice(_SUFFIX_ALPHABET) for _ in range(length))
+        """``generateName`` suffix, as ``utilrand.String(5)``.
+
+        Draws exactly what ``random.choice(_SUFFIX_ALPHABET)`` draws (CPython's ``_randbelow``:
+        5-bit samples, rejecting those past the alphabet), without its per-letter call overhead,
+        so names stay the same for a seed (``tests/cluster/test_rng.py`` pins the equivalence).
+        """
+        getrandbits = self._random.getrandbits
+        size = len(_SUFFIX_ALPHABET)
+        bits = size.bit_length()
+        letters = []
+        for _ in range(length):
+            r = getrandbits(bits)
+            while r >= size:
+                r = getrandbits(bits)
+            letters.append(_SUFFIX_ALPHABET[r])
+        return "".join(letters)
 
     def getrandbits_hex(self) -> str:
         """Event name suffix: 16 hex digits, as client-go's ``fmt.Sprintf("%v.%x", name, time)``."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import new_already_exists, new_conflict, new_gone, new_not_found
@@ -29,17 +28,33 @@ DELETED = "DELETED"
 DEFAULT_WATCH_WINDOW = 2000
 
 
-@dataclass(frozen=True, slots=True)
 class WatchEvent:
-    """One entry of the change log; ``object`` is shared and must be treated as read-only."""
+    """One entry of the change log; ``object`` is shared and must be treated as read-only.
 
-    type: str
-    resource_version: int
-    object: Obj
+    A plain slotted class rather than a frozen dataclass: one is built per write and offered
+    to every informer, so its construction and ``kind`` (read once per watching controller)
+    are on the hottest path of the control plane.
+    """
 
-    @property
-    def kind(self) -> str:
-        return str(self.object.get("kind", ""))
+    __slots__ = ("kind", "object", "resource_version", "type")
+
+    def __init__(self, type: str, resource_version: int, object: Obj, kind: str | None = None) -> None:
+        self.type = type
+        self.resource_version = resource_version
+        self.object = object
+        if kind is None:
+            kind = object.get("kind", "")
+        self.kind: str = kind if kind.__class__ is str else str(kind)
+
+    def __repr__(self) -> str:
+        return f"WatchEvent({self.type!r}, {self.resource_version!r}, {self.kind}/{key_of(self.object)[2]})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WatchEvent):
+            return NotImplemented
+        return (self.type, self.resource_version, self.object) == (other.type, other.resource_version, other.object)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def to_wire(self) -> dict[str, Any]:
         """The watch API's JSON event (``{"type": ..., "object": ...}``), with a private copy."""
@@ -70,6 +85,11 @@ class Store:
     def peek(self, kind: str, namespace: str, name: str) -> Obj | None:
         """The stored object itself, without a copy: read-only, for hot paths in the core."""
         return self._by_kind.get(kind, {}).get((namespace, name))
+
+    def scan(self, kind: str) -> Iterator[Obj]:
+        """Stored objects of a kind (no copies; read-only) in no promised order: for callers
+        whose result does not depend on it, so a large bucket is not sorted for nothing."""
+        return iter(list(self._by_kind.get(kind, {}).values()))
 
     def iter_kind(self, kind: str, namespace: str | None = None) -> Iterator[Obj]:
         """Stored objects of a kind (no copies; read-only), in (namespace, name) order."""
@@ -116,36 +136,47 @@ class Store:
 
     # -- writes (the object passed in becomes the stored object: callers hand over a fresh dict) --
 
-    def _commit(self, event_type: str, obj: Obj) -> Obj:
-        self.revision += 1
-        # A fresh metadata dict: a caller that kept a reference cannot see the stored version change.
-        obj["metadata"] = {**obj["metadata"], "resourceVersion": str(self.revision)}
-        if len(self._log) == self._log.maxlen:
-            self._compacted = self._log[0].resource_version
-        event = WatchEvent(event_type, self.revision, obj)
-        self._log.append(event)
+    def _commit(self, event_type: str, obj: Obj, own_metadata: bool = False, kind: str | None = None) -> Obj:
+        revision = self.revision = self.revision + 1
+        if own_metadata:
+            obj["metadata"]["resourceVersion"] = str(revision)
+        else:
+            # A fresh metadata dict: a caller that kept a reference cannot see the stored version change.
+            obj["metadata"] = {**obj["metadata"], "resourceVersion": str(revision)}
+        log = self._log
+        if len(log) == log.maxlen:
+            self._compacted = log[0].resource_version
+        event = WatchEvent(event_type, revision, obj, kind)
+        log.append(event)
         for listener in self.listeners:
             listener(event)
         return obj
 
-    def create(self, obj: Obj, copy_out: bool = True) -> Obj:
-        kind, ns, name = key_of(obj)
-        bucket = self._by_kind.setdefault(kind, {})
-        if (ns, name) in bucket:
+    def create(self, obj: Obj, copy_out: bool = True, own_metadata: bool = False) -> Obj:
+        """Store a new object; ``own_metadata=True`` promises that nobody else holds its metadata
+        dict (the API server's own copy), so the resourceVersion is stamped in place."""
+        meta = obj.get("metadata", {})
+        kind, ns, name = obj.get("kind", ""), str(meta.get("namespace", "") or ""), str(meta.get("name", ""))
+        bucket = self._by_kind.get(kind)
+        if bucket is None:
+            bucket = self._by_kind[kind] = {}
+        elif (ns, name) in bucket:
             info = BY_KIND.get(kind)
             raise new_already_exists(info.group if info else "", info.plural if info else kind.lower(), name)
-        bucket[(ns, name)] = stored = self._commit(ADDED, obj)
+        bucket[(ns, name)] = stored = self._commit(ADDED, obj, own_metadata, kind)
         return clone(stored) if copy_out else stored
 
-    def update(self, obj: Obj, expected_version: int | None = None, copy_out: bool = True) -> Obj:
+    def update(
+        self, obj: Obj, expected_version: int | None = None, copy_out: bool = True, own_metadata: bool = False
+    ) -> Obj:
         """Replace an object; ``expected_version`` is the compare-and-swap precondition."""
-        key = key_of(obj)
+        meta = obj.get("metadata", {})
+        key = (obj.get("kind", ""), str(meta.get("namespace", "") or ""), str(meta.get("name", "")))
         bucket = self._by_kind.get(key[0], {})
         current = bucket.get((key[1], key[2]))
         if current is None:
             raise _not_found(key)
-        current_version = int(current["metadata"]["resourceVersion"])
-        if expected_version is not None and expected_version != current_version:
+        if expected_version is not None and expected_version != int(current["metadata"]["resourceVersion"]):
             info = BY_KIND.get(key[0])
             raise new_conflict(
                 info.group if info else "",
@@ -153,7 +184,7 @@ class Store:
                 key[2],
                 "the object has been modified; please apply your changes to the latest version and try again",
             )
-        bucket[(key[1], key[2])] = stored = self._commit(MODIFIED, obj)
+        bucket[(key[1], key[2])] = stored = self._commit(MODIFIED, obj, own_metadata, key[0])
         return clone(stored) if copy_out else stored
 
     def delete(self, kind: str, namespace: str, name: str) -> Obj:

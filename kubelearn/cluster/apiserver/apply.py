@@ -71,21 +71,26 @@ def last_applied_of(manifest: dict[str, Any]) -> str:
     as an empty map when there were no others, so ``"annotations":{}`` shows up. The JSON
     encoder ends the text with a newline.
     """
-    obj = clone(manifest)
-    metadata = obj.setdefault("metadata", {})
-    annotations = dict(metadata.get("annotations") or {})
+    metadata = manifest.get("metadata")
+    annotations = dict((metadata.get("annotations") if isinstance(metadata, dict) else None) or {})
     annotations.pop(LAST_APPLIED, None)
-    metadata["annotations"] = annotations
+    # Only the encoded text is kept, so a shallow copy with new metadata is enough.
+    obj = {**manifest, "metadata": {**(metadata if isinstance(metadata, dict) else {}), "annotations": annotations}}
     return go_json(obj) + "\n"
 
 
 def with_last_applied(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The manifest carrying its own last-applied annotation (what apply creates or diffs against)."""
+    """The manifest carrying its own last-applied annotation (what apply creates or diffs against).
+
+    Shallow: only the top level and metadata are new, the rest is shared with ``manifest``.
+    Both consumers copy before they write (the API server decodes a create into new dicts,
+    ``strategic_merge_patch`` clones its inputs, the three-way diff only reads).
+    """
     value = last_applied_of(manifest)
-    obj = clone(manifest)
-    metadata = obj.setdefault("metadata", {})
+    metadata = manifest.get("metadata")
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
     metadata["annotations"] = {**(metadata.get("annotations") or {}), LAST_APPLIED: value}
-    return obj
+    return {**manifest, "metadata": metadata}
 
 
 def plan_apply(manifest: dict[str, Any], live: dict[str, Any] | None) -> ApplyPlan:

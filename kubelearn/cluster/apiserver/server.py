@@ -123,12 +123,19 @@ class APIServer:
         field_validation: str = "Strict",
         trusted: bool = False,
         copy_out: bool = True,
+        copy_in: bool = True,
     ) -> tuple[Obj, list[str]]:
-        """Create ``obj``; ``copy_out=False`` returns the stored object itself (read-only, hot paths)."""
+        """Create ``obj``; ``copy_out=False`` returns the stored object itself (read-only, hot paths).
+
+        ``copy_in=False`` (trusted Pods only, e.g. a ReplicaSet stamping out its template): only
+        the parts the server writes are copied, the rest is shared with the stored object, so
+        the caller must never change ``obj`` or anything inside it afterwards. Stored objects
+        are never mutated in place, so pods created from one prototype can share its spec.
+        """
         info = self.kind_info(obj)
         warnings: list[str] = []
         if trusted:
-            obj = clone(obj)
+            obj = clone(obj) if copy_in or info.kind != "Pod" else _writable_pod(obj)
         else:
             obj, warnings = decode(obj, field_validation)
         self._place(obj, info, namespace)
@@ -159,7 +166,8 @@ class APIServer:
             if self.store.peek(info.kind, namespace_of(obj), name_of(obj)) is not None:
                 self.store.create(obj)  # raises AlreadyExists without writing
             return obj, warnings
-        return self.store.create(obj, copy_out=copy_out), warnings
+        # ``obj`` is the server's own copy (cloned, decoded or ``_writable_pod``): stamp it in place.
+        return self.store.create(obj, copy_out=copy_out, own_metadata=True), warnings
 
     # -- update ----------------------------------------------------------------------------
 
@@ -173,14 +181,24 @@ class APIServer:
         field_validation: str = "Strict",
         trusted: bool = False,
         copy_out: bool = True,
+        copy_in: bool = True,
     ) -> tuple[Obj, list[str]]:
-        """Replace ``obj``; ``copy_out=False`` returns the stored object itself (read-only, hot paths)."""
+        """Replace ``obj``; ``copy_out=False`` returns the stored object itself (read-only, hot paths).
+
+        ``copy_in=False`` (trusted only): the caller hands over a top-level dict of its own
+        (``{**pod, "status": ...}``), so only its metadata is copied before it is written to.
+        """
         info = self.kind_info(obj)
         warnings: list[str] = []
         if trusted:
             # Internal writers hand over a fresh object that may share unchanged parts with the
             # stored one (stored objects are never mutated); only the parts written below are copied.
-            obj = clone(obj) if info.kind == "Service" else {**obj, "metadata": dict(obj.get("metadata") or {})}
+            if info.kind == "Service":
+                obj = clone(obj)
+            elif copy_in:
+                obj = {**obj, "metadata": dict(obj.get("metadata") or {})}
+            else:
+                obj["metadata"] = dict(obj.get("metadata") or {})
         else:
             obj, warnings = decode(obj, field_validation)
         self._place(obj, info, namespace)
@@ -231,8 +249,8 @@ class APIServer:
             prepare_for_update(obj, old)
             if status is not None:
                 obj["status"] = status
-        if info.kind == "Pod" and "status" in obj and obj["status"] is old.get("status"):
-            obj["status"] = clone(obj["status"])
+        if not trusted and info.kind == "Pod" and "status" in obj and obj["status"] is old.get("status"):
+            obj["status"] = clone(obj["status"])  # validation and defaulting below may write into it
         errors = [] if trusted else validate_update(obj, old)
         if not errors and info.kind == "Service":
             errors = self.allocators.allocate(self.store, obj, old)
@@ -246,7 +264,8 @@ class APIServer:
             return clone(old) if copy_out else old
         if dry_run:
             return obj
-        return self.store.update(obj, copy_out=copy_out)
+        # Every caller hands over a metadata dict of its own (copied in ``update``, decoded in ``patch``).
+        return self.store.update(obj, copy_out=copy_out, own_metadata=True)
 
     # -- patch -----------------------------------------------------------------------------
 
@@ -263,6 +282,7 @@ class APIServer:
         field_validation: str = "Strict",
         field_manager: str = "",
         force: bool = False,
+        copy_out: bool = True,
     ) -> tuple[Obj, list[str]]:
         info = BY_KIND[kind]
         ns = namespace if info.namespaced else ""
@@ -294,7 +314,7 @@ class APIServer:
         patched["kind"], patched["apiVersion"] = info.kind, info.api_version
         decoded, warnings = decode(patched, field_validation)
         decoded.setdefault("metadata", {})
-        return self._write_update(info, decoded, current, subresource, dry_run, False), warnings
+        return self._write_update(info, decoded, current, subresource, dry_run, False, copy_out), warnings
 
     def _server_side_apply(
         self, info: KindInfo, ns: str, name: str, body: Any, current: Obj | None, dry_run: bool, field_validation: str
@@ -441,8 +461,15 @@ class APIServer:
     # -- client-side apply (what ``kubectl apply`` does over these verbs) --------------------
 
     def apply(
-        self, manifest: Obj, *, namespace: str | None = None, dry_run: bool = False, field_validation: str = "Strict"
+        self,
+        manifest: Obj,
+        *,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        field_validation: str = "Strict",
+        copy_out: bool = True,
     ) -> ApplyResult:
+        """``copy_out=False``: ``ApplyResult.object`` is the stored object itself (read-only)."""
         info = self.kind_info(manifest)
         # Only metadata is written to below (namespace); the rest is copied by decoding later.
         manifest = {**manifest, "metadata": dict(manifest.get("metadata") or {})}
@@ -450,17 +477,40 @@ class APIServer:
         ns = namespace_of(manifest)
         name = name_of(manifest)
         live = self.store.peek(info.kind, ns, name) if name else None
-        plan = client_apply.plan_apply(manifest, clone(live) if live is not None else None)
+        # The plan only reads ``live`` (the three-way diff builds a new patch), so no copy.
+        plan = client_apply.plan_apply(manifest, live)
         extra = (plan.warning,) if plan.warning else ()
         if plan.action == "create":
-            obj, warnings = self.create(plan.body, dry_run=dry_run, field_validation=field_validation)
+            obj, warnings = self.create(
+                plan.body, dry_run=dry_run, field_validation=field_validation, copy_out=copy_out
+            )
             return ApplyResult(obj, "created", (*extra, *warnings))
         if plan.action == "unchanged":
-            return ApplyResult(clone(live), "unchanged", extra)
+            assert live is not None
+            return ApplyResult(clone(live) if copy_out else live, "unchanged", extra)
         obj, warnings = self.patch(
-            info.kind, ns, name, plan.body, STRATEGIC_PATCH, dry_run=dry_run, field_validation=field_validation
+            info.kind,
+            ns,
+            name,
+            plan.body,
+            STRATEGIC_PATCH,
+            dry_run=dry_run,
+            field_validation=field_validation,
+            copy_out=copy_out,
         )
         return ApplyResult(obj, "configured", (*extra, *warnings))
+
+
+def _writable_pod(pod: Obj) -> Obj:
+    """A copy of ``pod`` deep enough for the create pipeline to write into (metadata, spec and
+    its tolerations: ServiceAccount admission adds to them); everything else stays shared."""
+    out = {**pod, "metadata": dict(pod.get("metadata") or {})}
+    spec = out.get("spec")
+    if isinstance(spec, dict):
+        spec = out["spec"] = dict(spec)
+        if isinstance(spec.get("tolerations"), list):
+            spec["tolerations"] = list(spec["tolerations"])
+    return out
 
 
 def _finalizable(old: Obj) -> bool:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from typing import Any
 
 from ..apiserver.server import BACKGROUND, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, FOREGROUND
 from ..errors import StatusError
 from ..objects import Key, Obj, clone, key_of, namespace_of, owner_references, uid_of
-from ..store import DELETED, WatchEvent
+from ..store import ADDED, DELETED, WatchEvent
 from .base import Context, Result
 
 NAME = "garbage-collector"
@@ -31,27 +32,46 @@ def _index(ctx: Context) -> dict[str, set[Key]]:
     return ctx.extras.setdefault("gc_dependents", {})  # type: ignore[no-any-return]
 
 
-def _track(ctx: Context, event: WatchEvent) -> None:
-    index = _index(ctx)
-    key = key_of(event.object)
-    owners = {ref.get("uid", "") for ref in owner_references(event.object)}
+def _track(ctx: Context, event: WatchEvent) -> bool:
+    """Keep the dependency graph; True when the object's owner references may have changed.
+
+    Upstream's graph builder queues an object for ``attemptToDelete`` when it appears or its
+    owner references change, not on every status write; a vanished owner is caught from the
+    owner's own DELETED event (``dependents`` of its uid).
+    """
     if event.kind not in OWNED_KINDS:
-        return
-    previous = ctx.extras.setdefault("gc_owners_of", {}).pop(key, set())
-    for uid in previous - owners if event.type != DELETED else previous:
-        index.get(uid, set()).discard(key)
-    if event.type != DELETED and owners:
-        ctx.extras["gc_owners_of"][key] = owners
-        for uid in owners:
-            index.setdefault(uid, set()).add(key)
+        return True
+    obj = event.object
+    meta = obj["metadata"]
+    key = (event.kind, str(meta.get("namespace", "") or ""), str(meta.get("name", "")))
+    refs = meta.get("ownerReferences") or _NO_REFS
+    refs_of: dict[Key, list[dict[str, Any]]] = ctx.extras.setdefault("gc_owners_of", {})
+    previous = refs_of.pop(key, _NO_REFS)
+    if event.type != DELETED:
+        if refs:
+            refs_of[key] = refs
+        if event.type != ADDED and event.resource_version and (refs is previous or refs == previous):
+            return False
+    index = _index(ctx)
+    for ref in previous:
+        index.get(ref.get("uid", ""), set()).discard(key)
+    if event.type != DELETED:
+        for ref in refs:
+            index.setdefault(ref.get("uid", ""), set()).add(key)
+    return True
+
+
+_NO_REFS: list[dict[str, Any]] = []
 
 
 def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
-    _track(ctx, event)
+    owners_changed = _track(ctx, event)
     obj = event.object
     meta = obj.get("metadata", {})
     keys: list[Key] = []
-    if event.type != DELETED and (owner_references(obj) or meta.get("finalizers")):
+    if event.type != DELETED and (
+        (meta.get("ownerReferences") and (owners_changed or meta.get("deletionTimestamp"))) or meta.get("finalizers")
+    ):
         keys.append(key_of(obj))
     if event.type == DELETED or meta.get("deletionTimestamp"):
         keys.extend(key_of(dep) for dep in dependents(ctx, obj))

@@ -36,6 +36,12 @@ def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
     if event.kind == "Job":
         return [] if event.type == DELETED else [key_of(event.object)]
     old, new = pod_index(ctx).observe(event)
+    if (
+        old is not None
+        and new is not None
+        and old["metadata"].get("ownerReferences") is new["metadata"].get("ownerReferences")
+    ):
+        old = None  # the same owners (a status write): looking at one version is enough
     keys = []
     for pod in (old, new):
         ref = controller_ref(pod) if pod is not None else None

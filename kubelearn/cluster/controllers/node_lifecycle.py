@@ -66,7 +66,8 @@ def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
         return [key_of(obj)]  # an orphan for PodGC
     if obj["metadata"].get("deletionTimestamp"):
         return ()
-    if any(t.get("effect") == "NoExecute" for t in (node.get("spec") or {}).get("taints") or ()):
+    taints = (node.get("spec") or {}).get("taints")
+    if taints and any(t.get("effect") == "NoExecute" for t in taints):
         return [("Node", "", node_name)]
     return ()
 

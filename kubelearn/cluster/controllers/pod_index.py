@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..objects import Key, Obj, controller_ref
+from ..objects import Key, Obj
 from ..store import DELETED, WatchEvent
 from .base import Context
 
@@ -46,8 +46,10 @@ def is_ready(pod: Obj) -> bool:
 def controller_uid(pod: Obj | None) -> str:
     if pod is None:
         return ""
-    ref = controller_ref(pod)
-    return str(ref.get("uid", "")) if ref else ""
+    for ref in pod["metadata"].get("ownerReferences") or ():
+        if ref.get("controller"):
+            return str(ref.get("uid", ""))
+    return ""
 
 
 class PodIndex:
@@ -55,26 +57,54 @@ class PodIndex:
         self.pods: dict[PodKey, Obj] = {}
         self.by_owner: dict[str, dict[PodKey, None]] = {}
         self.by_ns: dict[str, dict[str, Obj]] = {}
+        # Pods without a controller, per namespace: the only ones a ReplicaSet or Job may adopt
+        # (``ClaimPods`` upstream filters a namespace's list the same way; an index keeps a
+        # 10,000-pod namespace from being rescanned on every sync).
+        self.orphans: dict[str, dict[str, Obj]] = {}
         self._last: tuple[int, Obj | None, Obj | None] = (-1, None, None)
         for pod in ctx.store.iter_kind("Pod"):
             self._put(pod)
         self._synced_at = ctx.store.revision
 
-    def _put(self, pod: Obj) -> None:
-        meta = pod["metadata"]
-        key = (meta.get("namespace", ""), meta["name"])
+    def _put(self, pod: Obj, ns: str | None = None, name: str = "", uid: str | None = None) -> None:
+        if ns is None:
+            meta = pod["metadata"]
+            ns, name = meta.get("namespace", ""), meta["name"]
+        if uid is None:
+            uid = controller_uid(pod)
+        key = (ns, name)
         self.pods[key] = pod
-        self.by_ns.setdefault(key[0], {})[key[1]] = pod
-        uid = controller_uid(pod)
+        in_ns = self.by_ns.get(ns)
+        if in_ns is None:
+            in_ns = self.by_ns[ns] = {}
+        in_ns[name] = pod
         if uid:
-            self.by_owner.setdefault(uid, {})[key] = None
+            owned = self.by_owner.get(uid)
+            if owned is None:
+                owned = self.by_owner[uid] = {}
+            owned[key] = None
+        else:
+            orphans = self.orphans.get(ns)
+            if orphans is None:
+                orphans = self.orphans[ns] = {}
+            orphans[name] = pod
 
-    def _drop(self, pod: Obj) -> None:
-        meta = pod["metadata"]
-        key = (meta.get("namespace", ""), meta["name"])
+    def _drop(self, pod: Obj, ns: str | None = None, name: str = "", uid: str | None = None) -> None:
+        if ns is None:
+            meta = pod["metadata"]
+            ns, name = meta.get("namespace", ""), meta["name"]
+        if uid is None:
+            uid = controller_uid(pod)
+        key = (ns, name)
         self.pods.pop(key, None)
-        self.by_ns.get(key[0], {}).pop(key[1], None)
-        uid = controller_uid(pod)
+        self.by_ns.get(ns, {}).pop(name, None)
+        if not uid:
+            orphans = self.orphans.get(ns)
+            if orphans is not None:
+                orphans.pop(name, None)
+                if not orphans:
+                    del self.orphans[ns]
+            return
         owned = self.by_owner.get(uid)
         if owned is not None:
             owned.pop(key, None)
@@ -84,16 +114,44 @@ class PodIndex:
     def observe(self, event: WatchEvent) -> tuple[Obj | None, Obj | None]:
         """Apply one pod event (once, whichever controller sees it first); return (old, new)."""
         rv = event.resource_version
-        if rv and rv == self._last[0]:
-            return self._last[1], self._last[2]
+        last = self._last
+        if rv and rv == last[0]:
+            return last[1], last[2]
         pod = event.object
         meta = pod["metadata"]
-        old = self.pods.get((meta.get("namespace", ""), meta["name"]))
-        if old is not None:
-            self._drop(old)
+        ns, name = meta.get("namespace", ""), meta["name"]
+        key = (ns, name)
+        old = self.pods.get(key)
         new = None if event.type == DELETED else pod
-        if new is not None:
-            self._put(new)
+        if (
+            new is not None
+            and old is not None
+            and old["metadata"].get("ownerReferences") is meta.get("ownerReferences")
+            and name in self.by_ns.get(ns, ())
+        ):
+            # A status write: same owner references (stored objects are never mutated, so
+            # unchanged parts are shared with the version before). Move the pod to the end of
+            # its lists, as a drop and put would, without looking its owner up again.
+            self.pods[key] = pod
+            in_ns = self.by_ns[ns]
+            del in_ns[name]
+            in_ns[name] = pod
+            uid = controller_uid(pod)
+            if uid:
+                owned = self.by_owner[uid]
+                del owned[key]
+                owned[key] = None
+            else:
+                orphans = self.orphans[ns]
+                del orphans[name]
+                orphans[name] = pod
+        else:
+            uid = controller_uid(pod)
+            if old is not None:
+                same = old["metadata"].get("ownerReferences") is meta.get("ownerReferences")
+                self._drop(old, ns, name, uid if same else None)
+            if new is not None:
+                self._put(new, ns, name, uid)
         if rv == 0 or rv <= self._synced_at:
             old = None  # a replayed or pre-cache event: we cannot know what changed
         if rv:
@@ -106,6 +164,10 @@ class PodIndex:
     def in_namespace(self, namespace: str) -> list[Obj]:
         return list(self.by_ns.get(namespace, {}).values())
 
+    def orphans_in(self, namespace: str) -> list[Obj]:
+        """Pods of ``namespace`` without a controller owner, in ``in_namespace`` order."""
+        return list(self.orphans.get(namespace, {}).values())
+
 
 def pod_index(ctx: Context) -> PodIndex:
     index = ctx.extras.get("pod_index")
@@ -116,8 +178,10 @@ def pod_index(ctx: Context) -> PodIndex:
 
 def coalesce(ctx: Context, tag: str, key: Key, sync: Callable[[Context, Key], Any]) -> None:
     """Run ``sync(ctx, key)`` once, at the end of the current instant, however often it is asked."""
-    pending: dict[Key, None] = ctx.extras.setdefault(f"coalesce:{tag}", {})
-    if key in pending:
+    pending: dict[Key, None] | None = ctx.extras.get(f"coalesce:{tag}")
+    if pending is None:
+        pending = ctx.extras[f"coalesce:{tag}"] = {}
+    elif key in pending:
         return
     first = not pending
     pending[key] = None

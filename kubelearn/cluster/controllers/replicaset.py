@@ -42,6 +42,33 @@ def _status_signature(pod: Obj | None) -> tuple[object, ...]:
     return (cond.get("status"), cond.get("lastTransitionTime"))
 
 
+def _manage_changed(old: Obj | None, new: Obj | None) -> bool:
+    """``_manage_signature(old) != _manage_signature(new)``, without building either when the
+    parts are the very same objects (a status write shares metadata's parts with the version before)."""
+    if old is None or new is None:
+        return _manage_signature(old) != _manage_signature(new)
+    old_meta, new_meta = old["metadata"], new["metadata"]
+    if old_meta.get("ownerReferences") is not new_meta.get("ownerReferences") and controller_uid(old) != controller_uid(
+        new
+    ):
+        return True
+    if old_meta.get("labels") is not new_meta.get("labels") and labels_of(old) != labels_of(new):
+        return True
+    return is_active(old) != is_active(new)
+
+
+def _status_changed(old: Obj | None, new: Obj | None) -> bool:
+    if old is not None and new is not None:
+        old_status, new_status = old.get("status"), new.get("status")
+        if old_status is new_status or (
+            old_status is not None
+            and new_status is not None
+            and old_status.get("conditions") is new_status.get("conditions")
+        ):
+            return False
+    return _status_signature(old) != _status_signature(new)
+
+
 def _rs_key_for(ctx: Context, pod: Obj | None) -> Key | None:
     ref = controller_ref(pod) if pod is not None else None
     if ref and ref.get("kind") == "ReplicaSet":
@@ -54,14 +81,14 @@ def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
         return [] if event.type == DELETED else [key_of(event.object)]
     old, new = pod_index(ctx).observe(event)
     keys: list[Key] = []
-    if _manage_signature(old) != _manage_signature(new):
+    if _manage_changed(old, new):
         for pod in (old, new):
             key = _rs_key_for(ctx, pod)
             if key is not None and key not in keys:
                 keys.append(key)
         if new is not None and controller_ref(new) is None and is_active(new):
             keys.extend(_matching_replicasets(ctx, new))
-    elif _status_signature(old) != _status_signature(new):
+    elif _status_changed(old, new):
         key = _rs_key_for(ctx, new)
         if key is not None:
             coalesce(ctx, NAME, key, reconcile)
@@ -99,8 +126,15 @@ def _claim_pods(ctx: Context, rs: Obj, selector: object) -> list[Obj]:
     uid = uid_of(rs)
     ns = rs["metadata"].get("namespace", "")
     owned: list[Obj] = []
+    # Pods stamped from one template share their labels dict (stored objects are never changed
+    # in place), so the selector is matched once per distinct labels object, not once per pod.
+    seen_labels: object = None
+    matched = False
     for pod in index.owned_by(uid):
-        if matches(selector, labels_of(pod)):  # type: ignore[arg-type]
+        labels = labels_of(pod)
+        if labels is not seen_labels:
+            seen_labels, matched = labels, matches(selector, labels)  # type: ignore[arg-type]
+        if matched:
             owned.append(pod)
         elif not rs["metadata"].get("deletionTimestamp"):
             released = clone(pod)
@@ -112,7 +146,7 @@ def _claim_pods(ctx: Context, rs: Obj, selector: object) -> list[Obj]:
             _write(ctx, released)
     if rs["metadata"].get("deletionTimestamp"):
         return owned
-    for pod in index.in_namespace(ns):
+    for pod in index.orphans_in(ns):
         if controller_ref(pod) is None and is_active(pod) and matches(selector, labels_of(pod)):  # type: ignore[arg-type]
             adopted = clone(pod)
             adopted["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
@@ -143,7 +177,8 @@ def _manage_replicas(ctx: Context, rs: Obj, active: list[Obj]) -> str | None:
         prototype = new_pod(rs)
         for _ in range(-diff):
             try:
-                pod, _warnings = ctx.api.create(prototype, trusted=True, copy_out=False)
+                # The pods share the prototype's spec (copy_in=False): it is never changed after this.
+                pod, _warnings = ctx.api.create(prototype, trusted=True, copy_out=False, copy_in=False)
             except StatusError as exc:
                 ctx.events.record(rs, WARNING, "FailedCreate", f"Error creating: {exc.message}", COMPONENT)
                 error = f"FailedCreate: {exc.message}"
@@ -195,14 +230,30 @@ def available(pod: Obj, min_ready_seconds: int, now: float, parse: object) -> bo
     return since is not None and parse(since) + min_ready_seconds <= now  # type: ignore[operator]
 
 
+def _fully_labeled(template_labels: dict[str, str], pods: list[Obj]) -> int:
+    """Pods carrying every template label (``fullyLabeledReplicas``), once per labels object."""
+    count = 0
+    seen_labels: object = None
+    fully = False
+    for pod in pods:
+        labels = labels_of(pod)
+        if labels is not seen_labels:
+            seen_labels, fully = labels, template_labels.items() <= labels.items()
+        count += fully
+    return count
+
+
 def _sync_status(ctx: Context, rs: Obj, active: list[Obj], error: str | None) -> Result:
     rs = ctx.store.peek(*key_of(rs)) or rs
     template_labels = ((rs["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
     min_ready = int(rs["spec"].get("minReadySeconds") or 0)
     now = ctx.clock.now
     ready = [pod for pod in active if is_ready(pod)]
-    n_available = sum(1 for pod in ready if available(pod, min_ready, now, ctx.clock.parse))
-    fully = sum(1 for pod in active if template_labels.items() <= labels_of(pod).items())
+    if min_ready <= 0:
+        n_available = len(ready)  # ``available`` is just "ready" without minReadySeconds
+    else:
+        n_available = sum(1 for pod in ready if available(pod, min_ready, now, ctx.clock.parse))
+    fully = _fully_labeled(template_labels, active)
     status: Obj = {
         "replicas": len(active),
         "fullyLabeledReplicas": fully,

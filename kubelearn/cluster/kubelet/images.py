@@ -14,8 +14,9 @@ is what the HorizontalPodAutoscaler lesson scales on.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .program import ERROR, OOM_KILLED, OUT, START_ERROR, Program, Step
@@ -135,23 +136,26 @@ CATALOGUE: dict[str, ImageSpec] = {
 
 @dataclass(frozen=True, slots=True)
 class ImageRef:
-    """A parsed image reference (``distribution/reference`` normalised name)."""
+    """A parsed image reference (``distribution/reference`` normalised name).
+
+    ``full`` and ``image_id`` are worked out once: the kubelet reports them in every
+    containerStatus it writes. Instances are shared (``parse_reference`` is memoised).
+    """
 
     text: str  # as written in the pod spec
     repository: str  # docker.io/library/nginx
     tag: str
     digest: str = ""
+    # ``docker.io/library/nginx:1.27`` (what containerStatuses[].image shows once running).
+    full: str = field(init=False, repr=False, compare=False)
+    # ``docker.io/library/nginx@sha256:…``, a digest that is stable for the same reference.
+    image_id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def full(self) -> str:
-        """``docker.io/library/nginx:1.27`` (what containerStatuses[].image shows once running)."""
-        return f"{self.repository}@{self.digest}" if self.digest and not self.tag else f"{self.repository}:{self.tag}"
-
-    @property
-    def image_id(self) -> str:
-        """``docker.io/library/nginx@sha256:…``, a digest that is stable for the same reference."""
-        digest = self.digest or "sha256:" + hashlib.sha256(self.full.encode()).hexdigest()
-        return f"{self.repository}@{digest}"
+    def __post_init__(self) -> None:
+        full = f"{self.repository}@{self.digest}" if self.digest and not self.tag else f"{self.repository}:{self.tag}"
+        digest = self.digest or "sha256:" + hashlib.sha256(full.encode()).hexdigest()
+        object.__setattr__(self, "full", full)
+        object.__setattr__(self, "image_id", f"{self.repository}@{digest}")
 
     @property
     def spec(self) -> ImageSpec | None:
@@ -162,6 +166,7 @@ class ImageRef:
         return self.tag == "latest" and not self.digest
 
 
+@lru_cache(maxsize=1024)
 def parse_reference(text: str) -> ImageRef:
     """``docker.io/library/nginx:latest`` for ``nginx``, as docker and containerd normalise it."""
     name, digest = ([*text.split("@", 1), ""])[:2]
@@ -366,14 +371,27 @@ def build_program(
         return _postgres(env, start, ref)
     if spec.behaviour == WEB:
         return _web(ref, spec, start, crash_after)
-    lines = _server_lines(spec, ref, start, hostname)
+    steps, times = _server_timeline(spec.repository, ref.tag, start, hostname)
     return Program(
-        [Step(0.0, OUT, line) for line in lines],
+        steps,
         listens=spec.ports,
         http_paths=spec.http_paths,
         files=dict.fromkeys(spec.files, ""),
         stopped_code=spec.stopped_code,
+        _times=times,
     )
+
+
+@lru_cache(maxsize=64)
+def _server_timeline(repository: str, tag: str, start: datetime, hostname: str) -> tuple[list[Step], list[float]]:
+    """A server image's start-up lines as a timeline, shared by every container of the same
+    image started in the same second (read-only: ``Program`` never changes its steps).
+    Only httpd prints the hostname; the others share the entry whatever pod they run in."""
+    if hostname and repository.rsplit("/", 1)[-1] != "httpd":
+        return _server_timeline(repository, tag, start, "")
+    lines = _server_lines(CATALOGUE[repository], ImageRef("", repository, tag), start, hostname)
+    steps = [Step(0.0, OUT, line) for line in lines]
+    return steps, [0.0] * len(steps)
 
 
 __all__ = ["CATALOGUE", "ERROR", "ImageRef", "ImageSpec", "build_program", "parse_reference", "pull_error"]

@@ -51,6 +51,9 @@ class Result:
     requeue_after: float | None = None
 
 
+SETTLED = Result()  # shared (frozen): the common answer, without building one per reconcile
+
+
 def node_failed(node: Obj) -> bool:
     return annotations_of(node).get(FAILURE_ANNOTATION) == "true"
 
@@ -63,7 +66,8 @@ def keys_for(event: WatchEvent, ctx: Any) -> Iterable[Key]:
     obj = event.object
     kind = event.kind
     if kind == "Pod":
-        key = key_of(obj)
+        meta = obj["metadata"]
+        key = ("Pod", str(meta.get("namespace", "") or ""), str(meta.get("name", "")))
         node = (obj.get("spec") or {}).get("nodeName")
         if event.type == DELETED:
             if node:
@@ -98,17 +102,17 @@ def reconcile(ctx: Any, key: Key) -> Result:
         _forget(ctx, state, rec)
         rec = None
     if pod is None:
-        return Result()
+        return SETTLED
     node_name = (pod.get("spec") or {}).get("nodeName")
     node = ctx.store.peek("Node", "", node_name) if node_name else None
     if node is None or node_failed(node):
         if rec is not None:
             rec.wake = None
-        return Result()
+        return SETTLED
     if rec is None:
         phase = (pod.get("status") or {}).get("phase")
         if phase in ("Succeeded", "Failed") and not pod["metadata"].get("deletionTimestamp"):
-            return Result()
+            return SETTLED
         rec = _new_record(ctx, state, pod, node)
         if rec is None:
             return Result(requeue_after=IP_RETRY)
@@ -116,7 +120,7 @@ def reconcile(ctx: Any, key: Key) -> Result:
         _terminate(ctx, pod, rec, now)
         if rec.remove_at is not None and rec.remove_at <= now + EPS:
             _remove(ctx, pod)
-            return Result()
+            return SETTLED
     else:
         lifecycle.advance(ctx, pod, rec, now)
         if rec.changed:
@@ -127,9 +131,9 @@ def reconcile(ctx: Any, key: Key) -> Result:
 def _schedule(rec: PodRecord, now: float) -> Result:
     due = rec.due()
     if due is None:
-        return Result()
+        return SETTLED
     if rec.wake is not None and now + EPS < rec.wake <= due + EPS:
-        return Result()
+        return SETTLED
     rec.wake = due
     return Result(requeue_after=max(0.0, due - now))
 
@@ -143,7 +147,7 @@ def write_status(ctx: Any, pod: Obj, rec: PodRecord, quiet: bool = True) -> None
     state = state_of(ctx)
     state.writing = rec.key if quiet else None
     try:
-        ctx.api.update({**pod, "status": status}, subresource="status", trusted=True, copy_out=False)
+        ctx.api.update({**pod, "status": status}, subresource="status", trusted=True, copy_out=False, copy_in=False)
     except StatusError:
         pass
     finally:
@@ -156,10 +160,13 @@ def write_status(ctx: Any, pod: Obj, rec: PodRecord, quiet: bool = True) -> None
 
 def _seed_ipam(ctx: Any, state: KubeletState) -> None:
     state.seeded = True
-    for pod in ctx.store.iter_kind("Pod"):
-        node, ip = (pod.get("spec") or {}).get("nodeName"), (pod.get("status") or {}).get("podIP")
-        if node and ip:
-            _ipam(ctx, state, node).reserve(ip, uid_of(pod))
+    placed = [
+        (key_of(pod), pod)
+        for pod in ctx.store.scan("Pod")
+        if (pod.get("spec") or {}).get("nodeName") and (pod.get("status") or {}).get("podIP")
+    ]
+    for _key, pod in sorted(placed, key=lambda item: item[0]):  # store order, as after a restore
+        _ipam(ctx, state, pod["spec"]["nodeName"]).reserve(pod["status"]["podIP"], uid_of(pod))
 
 
 def _ipam(ctx: Any, state: KubeletState, node_name: str) -> NodeIpam:

@@ -69,18 +69,21 @@ def advance(ctx: Any, pod: Obj, rec: PodRecord, now: float) -> None:
             return
         rec.mounted, rec.mount_error = True, ""
         _start_next(ctx, pod, rec, now)
-    for c in rec.containers():
+    containers = rec.containers()
+    for c in containers:
         if c.stage == CONFIG_ERROR:
             _create(ctx, pod, rec, c, now, retry=True)
+    horizon = now + EPS
     for _ in range(100_000):
-        best: tuple[float, ContainerRecord] | None = None
-        for c in rec.containers():
+        best: ContainerRecord | None = None
+        best_due = 0.0
+        for c in containers:
             due = c.due()
-            if due is not None and due <= now + EPS and (best is None or due < best[0]):
-                best = (due, c)
+            if due is not None and due <= horizon and (best is None or due < best_due):
+                best, best_due = c, due
         if best is None:
             return
-        _fire(ctx, pod, rec, best[1], best[0])
+        _fire(ctx, pod, rec, best, best_due)
 
 
 def _fire(ctx: Any, pod: Obj, rec: PodRecord, c: ContainerRecord, t: float) -> None:
@@ -251,7 +254,7 @@ def start(ctx: Any, pod: Obj, rec: PodRecord, c: ContainerRecord, t: float, adop
         lambda: logbook.env_lines(ctx, pod, c.env),
     )
     program.files.update(volume_files(ctx.store, pod, c.spec))
-    c.history.append(Run(t, program, c.env))
+    c.add_run(Run(t, program, c.env))
     c.ready = False
     c.ready_at = c.next_ready_probe = c.next_live_probe = None
     c.ready_failures = c.ready_successes = c.live_failures = 0

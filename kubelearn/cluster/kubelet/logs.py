@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from ..apiserver.quantity import milli_value
 from ..errors import StatusError, new_bad_request, new_not_found
 from ..objects import Key, Obj
 from .runtime import ContainerRecord, PodRecord, state_of
@@ -69,7 +70,8 @@ def logs(
         run = runs[-1]
     end = ctx.clock.now if run.finished_at is None else run.finished_at
     lines = [(run.started_at + at, line) for at, line in run.program.output_until(end - run.started_at)]
-    lines.extend(run.extra)
+    if run.extra:
+        lines.extend(run.extra)
     lines.sort(key=lambda item: item[0])
     out = [line for _, line in lines]
     return out[-tail:] if tail is not None and tail >= 0 else out
@@ -188,7 +190,7 @@ def record_request(
             line = f'{client_ip} - - [{moment:%d/%b/%Y:%H:%M:%S} +0000] "{method} {path} HTTP/1.1" {code} {size}'
         else:
             line = f"{moment:%Y-%m-%dT%H:%M:%SZ} {method} {path} {code} from {client_ip}"
-        run.extra.append((ctx.clock.now, line))
+        run.log(ctx.clock.now, line)
         return code, body
     return 0, ""
 
@@ -222,6 +224,8 @@ def set_load(ctx: Any, pod_key: Any, rps: float) -> None:
 def update_metrics(ctx: Any, rec: PodRecord) -> None:
     """Recompute the pod's usage from its running containers and load."""
     metrics = ctx.extras.setdefault(METRICS_KEY, {})
+    if rec.uid not in metrics and not any(c.stage in ALIVE for c in rec.app):
+        return  # nothing runs and nothing was reported: no change
     rps = ctx.extras.get(LOAD_KEY, {}).get(rec.uid, 0.0)
     containers: dict[str, dict[str, int]] = {}
     served = False
@@ -234,8 +238,6 @@ def update_metrics(ctx: Any, rec: PodRecord) -> None:
         cpu = round(spec.cpu_m + spec.cpu_m_per_rps * load)
         limit = ((c.spec.get("resources") or {}).get("limits") or {}).get("cpu")
         if limit is not None:
-            from ..apiserver.quantity import milli_value
-
             cpu = min(cpu, milli_value(limit))
         containers[c.name] = {"cpu_m": cpu, "memory_bytes": int(spec.memory_bytes + spec.memory_per_rps * load)}
     if not containers:

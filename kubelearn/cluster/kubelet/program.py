@@ -30,6 +30,10 @@ class Step:
     content: str = ""  # a WRITE's file content
 
 
+def _at(step: Step) -> float:
+    return step.at
+
+
 @dataclass(slots=True)
 class Program:
     steps: list[Step] = field(default_factory=list)
@@ -44,7 +48,9 @@ class Program:
     _times: list[float] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self.steps.sort(key=lambda s: s.at)
+        if len(self._times) == len(self.steps) and self.steps:
+            return  # built from a shared, already sorted timeline (``images`` reuses server start-ups)
+        self.steps.sort(key=_at)
         self._times = [s.at for s in self.steps]
 
     @property

@@ -23,6 +23,7 @@ from .stages import WAITING
 
 STATE_KEY = "kubelet"
 LOG_LINES = 1000  # lines kept per container run (the runtime rotates logs upstream)
+HISTORY = 2  # runs kept per container: the current one and the previous one
 
 
 @dataclass(slots=True)
@@ -33,7 +34,14 @@ class Run:
     program: Program
     env: dict[str, str]
     finished_at: float | None = None
-    extra: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
+    # Lines served traffic printed (access logs); made on the first one: most runs print none,
+    # and an empty bounded deque costs more than half a kilobyte per container.
+    extra: deque[tuple[float, str]] | None = None
+
+    def log(self, at: float, line: str) -> None:
+        if self.extra is None:
+            self.extra = deque(maxlen=LOG_LINES)
+        self.extra.append((at, line))
 
 
 @dataclass(slots=True)
@@ -68,16 +76,27 @@ class ContainerRecord:
     ready_probe_runs: int = 0
     next_live_probe: float | None = None
     live_failures: int = 0
-    history: deque[Run] = field(default_factory=lambda: deque(maxlen=2))
+    history: list[Run] = field(default_factory=list)  # the current run and the one before it
     env: dict[str, str] = field(default_factory=dict)
 
     @property
     def run(self) -> Run | None:
         return self.history[-1] if self.history else None
 
+    def add_run(self, run: Run) -> None:
+        """Start a new run; only the previous one is kept (``kubectl logs --previous``)."""
+        history = self.history
+        history.append(run)
+        if len(history) > HISTORY:
+            del history[0]
+
     def due(self) -> float | None:
-        times = [t for t in (self.until, self.ready_at, self.next_ready_probe, self.next_live_probe) if t is not None]
-        return min(times) if times else None
+        """The earliest of the container's pending moments (None when it waits for nothing)."""
+        due = self.until
+        for t in (self.ready_at, self.next_ready_probe, self.next_live_probe):
+            if t is not None and (due is None or t < due):
+                due = t
+        return due
 
 
 @dataclass(slots=True)
@@ -101,13 +120,15 @@ class PodRecord:
     changed: bool = True
 
     def containers(self) -> list[ContainerRecord]:
-        return self.init + self.app
+        return self.init + self.app if self.init else self.app
 
     def due(self) -> float | None:
-        times = [t for c in self.containers() if (t := c.due()) is not None]
-        if self.remove_at is not None:
-            times.append(self.remove_at)
-        return min(times) if times else None
+        due = self.remove_at
+        for c in self.containers():
+            t = c.due()
+            if t is not None and (due is None or t < due):
+                due = t
+        return due
 
 
 class NodeIpam:
@@ -127,9 +148,11 @@ class NodeIpam:
 
     def allocate(self, uid: str) -> str | None:
         base = int(self.network.network_address)
+        v4 = self.network.version == 4
         for step in range(1, self.size - 2):
             offset = (self.last - 2 + step) % (self.size - 3) + 2
-            ip = str(ipaddress.ip_address(base + offset))
+            n = base + offset
+            ip = f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}" if v4 else str(ipaddress.ip_address(n))
             if ip not in self.used:
                 self.used[ip] = uid
                 self.last = offset

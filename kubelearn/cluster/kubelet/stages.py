@@ -14,6 +14,7 @@ are decided in ``kubelet.py``; the table holds the straight line. Lesson: "Pods"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 WAITING = "Waiting"  # an init container (or app container) waiting for the ones before it
 PULLING = "Pulling"
@@ -132,6 +133,7 @@ def next_backoff(previous: float, initial: float, maximum: float) -> float:
     return min(previous * 2, maximum)
 
 
+@lru_cache(maxsize=512)
 def go_duration(seconds: float) -> str:
     """Go's ``time.Duration.String()``: 10s, 1m20s, 5m0s, 500ms, 1.5s."""
     if seconds <= 0:

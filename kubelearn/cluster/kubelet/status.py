@@ -22,11 +22,12 @@ MY_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "Container
 
 def container_status(c: ContainerRecord, stamp: Any, has_init: bool = True) -> dict[str, Any]:
     running = c.stage in ALIVE
-    status: dict[str, Any] = {
-        "name": c.name,
-        "image": c.image.full if c.runs else c.image.text,
-        "imageID": c.image.image_id if c.runs else "",
-    }
+    image = c.image
+    status: dict[str, Any] = (
+        {"name": c.name, "image": image.full, "imageID": image.image_id}
+        if c.runs
+        else {"name": c.name, "image": image.text, "imageID": ""}
+    )
     if c.container_id:
         status["containerID"] = f"containerd://{c.container_id}"
     last: dict[str, Any] | None
@@ -47,7 +48,7 @@ def container_status(c: ContainerRecord, stamp: Any, has_init: bool = True) -> d
         last = c.last_term
     status["lastState"] = {"terminated": dict(last)} if last else {}
     status["ready"] = bool(running and c.ready) or (c.init and c.stage == DONE and c.exit_code == 0)
-    status["restartCount"] = max(0, c.runs - 1)
+    status["restartCount"] = c.runs - 1 if c.runs > 1 else 0
     status["started"] = running if not c.init else False
     status["state"] = state
     mounts = c.spec.get("volumeMounts")
@@ -97,17 +98,16 @@ def _condition(
 ) -> dict[str, Any]:
     status = "True" if ok else "False"
     previous = old.get(kind)
-    cond: dict[str, Any] = {
-        "lastProbeTime": None,
-        "lastTransitionTime": previous["lastTransitionTime"] if previous and previous.get("status") == status else now,
-    }
+    transition = previous["lastTransitionTime"] if previous is not None and previous.get("status") == status else now
+    cond: dict[str, Any] = {"lastProbeTime": None, "lastTransitionTime": transition}
     if not ok and message:
         cond["message"] = message
     if not ok and reason:
         cond["reason"] = reason
     cond["status"] = status
     cond["type"] = kind
-    return cond
+    # Unchanged: keep the stored dict (read-only, shared) so the write allocates only what moved.
+    return previous if previous == cond else cond  # type: ignore[return-value]
 
 
 def build_status(pod: Obj, rec: PodRecord, now: str, stamp: Any) -> dict[str, Any]:
@@ -115,27 +115,30 @@ def build_status(pod: Obj, rec: PodRecord, now: str, stamp: Any) -> dict[str, An
     status = dict(old_status)
     phase = phase_of(rec)
     terminal = phase in ("Succeeded", "Failed")
-    old = {c.get("type"): c for c in old_status.get("conditions") or []}
-    unready = [c.name for c in rec.app if not (c.stage in ALIVE and c.ready)]
-    incomplete = [c.name for c in rec.init if not (c.stage == DONE and c.exit_code == 0)]
+    old_conditions = old_status.get("conditions") or ()
+    old = {c.get("type"): c for c in old_conditions}
+    app, init = rec.app, rec.init
+    unready = [c.name for c in app if not (c.stage in ALIVE and c.ready)]
+    incomplete = [c.name for c in init if not (c.stage == DONE and c.exit_code == 0)] if init else []
     if terminal:
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
         ready_cond = _condition(old, "Ready", False, now, reason)
         containers_ready = _condition(old, "ContainersReady", False, now, reason)
     else:
-        message = f"containers with unready status: [{' '.join(unready)}]"
+        message = f"containers with unready status: [{' '.join(unready)}]" if unready else ""
         ready_cond = _condition(old, "Ready", not unready, now, "ContainersNotReady", message)
         containers_ready = _condition(old, "ContainersReady", not unready, now, "ContainersNotReady", message)
-    init_cond = _condition(
-        old,
-        "Initialized",
-        rec.initialized or not incomplete or (terminal and not incomplete),
-        now,
-        "ContainersNotInitialized",
-        f"containers with incomplete status: [{' '.join(incomplete)}]",
-    )
-    if terminal and not rec.init:
+    if terminal and not init:
         init_cond = _condition(old, "Initialized", True, now)
+    else:
+        init_cond = _condition(
+            old,
+            "Initialized",
+            rec.initialized or not incomplete or (terminal and not incomplete),
+            now,
+            "ContainersNotInitialized",
+            f"containers with incomplete status: [{' '.join(incomplete)}]",
+        )
     conditions = [
         _condition(old, "PodReadyToStartContainers", bool(rec.ip) and not terminal, now),
         init_cond,
@@ -143,15 +146,39 @@ def build_status(pod: Obj, rec: PodRecord, now: str, stamp: Any) -> dict[str, An
         containers_ready,
     ]
     conditions += [c for t, c in old.items() if t not in MY_CONDITIONS]
+    if len(conditions) == len(old_conditions) and all(a is b for a, b in zip(conditions, old_conditions, strict=False)):
+        conditions = old_conditions  # nothing moved: share the stored list too
     status["phase"] = phase
     status["conditions"] = conditions
     status["hostIP"] = rec.host_ip
-    status["hostIPs"] = [{"ip": rec.host_ip}]
+    host_ips = [{"ip": rec.host_ip}]
+    old_host_ips = old_status.get("hostIPs")
+    status["hostIPs"] = old_host_ips if old_host_ips == host_ips else host_ips
     if rec.ip:
         status["podIP"] = rec.ip
-        status["podIPs"] = [{"ip": rec.ip}]
+        pod_ips = [{"ip": rec.ip}]
+        old_pod_ips = old_status.get("podIPs")
+        status["podIPs"] = old_pod_ips if old_pod_ips == pod_ips else pod_ips
     status["startTime"] = rec.start_time
-    if rec.init:
-        status["initContainerStatuses"] = [container_status(c, stamp) for c in rec.init]
-    status["containerStatuses"] = [container_status(c, stamp, bool(rec.init)) for c in rec.app]
+    if init:
+        status["initContainerStatuses"] = _statuses(old_status.get("initContainerStatuses"), init, stamp, True)
+    status["containerStatuses"] = _statuses(old_status.get("containerStatuses"), app, stamp, bool(init))
     return status
+
+
+def _statuses(old: list[dict[str, Any]] | None, containers: list[ContainerRecord], stamp: Any, has_init: bool) -> Any:
+    """The container statuses, reusing each stored one that did not change (and the stored
+    list when none did): an unchanged part stays the stored, read-only object, so a status
+    write allocates only what moved (less to copy, less for the cyclic GC to scan)."""
+    if not old or len(old) != len(containers):
+        return [container_status(c, stamp, has_init) for c in containers]
+    merged = []
+    same = True
+    for prev, c in zip(old, containers, strict=True):
+        cur = container_status(c, stamp, has_init)
+        if prev == cur:
+            merged.append(prev)
+        else:
+            merged.append(cur)
+            same = False
+    return old if same else merged

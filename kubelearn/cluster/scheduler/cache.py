@@ -62,6 +62,10 @@ def _container_requests(container: dict[str, Any]) -> tuple[int, int, int, int, 
 
 def pod_requests(spec: dict[str, Any]) -> tuple[int, int, int, int, int]:
     """``resourcehelper.PodRequests``: containers summed, init containers as a max, plus overhead."""
+    containers = spec.get("containers") or ()
+    if len(containers) == 1 and not spec.get("initContainers") and not spec.get("overhead"):
+        cpu, mem, eph, nz_cpu, nz_mem = _container_requests(containers[0])  # the common case
+        return max(cpu, 0), max(mem, 0), max(eph, 0), max(nz_cpu, 0), max(nz_mem, 0)
     total = [0, 0, 0, 0, 0]
     for container in spec.get("containers") or ():
         for i, amount in enumerate(_container_requests(container)):
@@ -171,6 +175,23 @@ class NodeInfo:
     pod_count: int = 0
     owners: dict[str, int] = field(default_factory=dict)
     pods: dict[Key, int] = field(default_factory=dict)  # bound pod -> priority (preemption victims)
+    # allocatable - requested, kept with them (``refresh_free``): the scheduler's inner loop reads these.
+    free_cpu: int = field(default=0, init=False)
+    free_memory: int = field(default=0, init=False)
+    free_ephemeral: int = field(default=0, init=False)
+    # What LeastAllocated reads (allocatable and non-zero requests): part of the scheduler's
+    # grouping key, so nodes in the same state are scored once.
+    score_key: tuple[int, int, int, int] = field(default=(0, 0, 0, 0), init=False)
+
+    def __post_init__(self) -> None:
+        self.refresh_free()
+
+    def refresh_free(self) -> None:
+        """Recompute the derived fields after allocatable or requests changed."""
+        self.free_cpu = self.alloc_cpu - self.req_cpu
+        self.free_memory = self.alloc_memory - self.req_memory
+        self.free_ephemeral = self.alloc_ephemeral - self.req_ephemeral
+        self.score_key = (self.alloc_cpu, self.nz_cpu, self.alloc_memory, self.nz_memory)
 
 
 @dataclass(slots=True)
@@ -249,6 +270,7 @@ class SchedulerCache:
         info.alloc_memory = _units(allocatable["memory"]) if "memory" in allocatable else 0
         info.alloc_ephemeral = _units(allocatable["ephemeral-storage"]) if "ephemeral-storage" in allocatable else 0
         info.alloc_pods = _units(allocatable["pods"]) if "pods" in allocatable else 0
+        info.refresh_free()
         if old_zone != info.zone:
             for owner, count in info.owners.items():
                 self._add_zone_owner(old_zone, owner, -count)
@@ -278,9 +300,10 @@ class SchedulerCache:
         if counts[owner] <= 0:
             del counts[owner]
 
-    def observe_pod(self, pod: Obj) -> bool:
+    def observe_pod(self, pod: Obj, key: Key | None = None) -> bool:
         """Account a pod's change; True when it released capacity on some node."""
-        key: Key = ("Pod", pod["metadata"].get("namespace", ""), pod["metadata"]["name"])
+        if key is None:
+            key = ("Pod", pod["metadata"].get("namespace", ""), pod["metadata"]["name"])
         old = self.bound.get(key)
         if _is_counted(pod):
             if old is not None and old.node == pod["spec"]["nodeName"]:
@@ -312,6 +335,7 @@ class SchedulerCache:
         info.req_ephemeral += eph
         info.nz_cpu += nz_cpu
         info.nz_memory += nz_mem
+        info.refresh_free()
         info.pod_count += 1
         info.pods[key] = entry.priority
         if owner:
@@ -328,6 +352,7 @@ class SchedulerCache:
         info.req_ephemeral -= entry.ephemeral
         info.nz_cpu -= entry.nz_cpu
         info.nz_memory -= entry.nz_memory
+        info.refresh_free()
         info.pod_count -= 1
         info.pods.pop(key, None)
         if entry.owner:

@@ -26,7 +26,16 @@ from typing import Any
 from ..objects import Key, Obj, key_of
 from ..store import DELETED, WatchEvent
 from .cache import NodeInfo, PodInfo, SchedulerCache, cache_of, pod_info, wants_scheduling
-from .plugins import Status, least_allocated, node_affinity, node_name, node_unschedulable, resources_fit, spreading
+from .plugins import (
+    MAX_NODE_SCORE,
+    Status,
+    least_allocated,
+    node_affinity,
+    node_name,
+    node_unschedulable,
+    resources_fit,
+    spreading,
+)
 from .plugins import taint_toleration as taints
 
 NAME = "default-scheduler"
@@ -41,6 +50,7 @@ BASE_PERCENTAGE_OF_NODES_TO_SCORE = 50
 # (50% minus 1% per 125 nodes, at least 5%: 420 of 1,000 nodes). We set 10 so a big
 # benchmark fleet scores upstream's floor of 100 nodes per pod; below 100 nodes all are scored.
 PERCENTAGE_OF_NODES_TO_SCORE = 10
+_ANYTHING = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,9 @@ class Result:
     """Same shape as ``controllers.base.Result`` (the scheduler sits beside the controllers)."""
 
     requeue_after: float | None = None
+
+
+SETTLED = Result()  # shared (frozen): the common answer, without building one per reconcile
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +94,11 @@ def keys_for(event: WatchEvent, ctx: Any) -> Iterable[Key]:
             cache.forget_node(obj["metadata"]["name"])
             return ()
         return list(cache.pending) if cache.observe_node(obj) else ()
-    key = key_of(obj)
+    meta = obj["metadata"]
+    key: Key = ("Pod", meta.get("namespace", "") or "", meta.get("name", ""))
     if event.type == DELETED:
         return list(cache.pending) if cache.forget_pod(key) else ()
-    freed = cache.observe_pod(obj)
+    freed = cache.observe_pod(obj, key)
     keys = list(cache.pending) if freed else []
     if wants_scheduling(obj):
         generation = obj["metadata"].get("generation", 0)
@@ -131,46 +145,115 @@ def schedule(cache: SchedulerCache, pod: PodInfo) -> Decision:
         return Decision(None, {}, 0)
     wanted = num_feasible_nodes_to_find(total)
     start = cache.next_start % total
-    feasible: list[NodeInfo] = []
+    found = 0  # feasible nodes so far
+    # Feasible nodes grouped by the state their score depends on, first node of each state
+    # first (see ``best_node``): built here, in the filter loop, to touch each node once.
+    groups: dict[NodeState, NodeInfo] = {}
+    owner = pod.owner
     statuses: dict[str, Status] = {}
     # The common case inlined: a pod with no node constraints on a node without taints or
     # cordon can only fail NodeResourcesFit, so check its numbers here and call plugins only
     # to explain a failure. Anything else goes through every filter plugin in order.
     plain = not (pod.node_name or pod.has_node_constraints)
-    cpu, memory, ephemeral = pod.cpu, pod.memory, pod.ephemeral
+    # A resource the pod does not request always fits (even on an overcommitted node): -inf.
+    cpu = pod.cpu or _ANYTHING
+    memory = pod.memory or _ANYTHING
+    ephemeral = pod.ephemeral or _ANYTHING
     for node in nodes[start:] + nodes[:start] if start else nodes:
         if plain and not node.blocked:
             if (
                 node.pod_count < node.alloc_pods
-                and (cpu == 0 or cpu <= node.alloc_cpu - node.req_cpu)
-                and (memory == 0 or memory <= node.alloc_memory - node.req_memory)
-                and (ephemeral == 0 or ephemeral <= node.alloc_ephemeral - node.req_ephemeral)
+                and cpu <= node.free_cpu
+                and memory <= node.free_memory
+                and ephemeral <= node.free_ephemeral
             ):
-                feasible.append(node)
-                if len(feasible) >= wanted:
-                    break
-                continue
-            status = resources_fit.filter(pod, node)
+                status = None
+            else:
+                status = resources_fit.filter(pod, node)
         else:
             status = run_filters(pod, node)
         if status is None:
-            feasible.append(node)
-            if len(feasible) >= wanted:
+            found += 1
+            state = (node.score_key, node.owners.get(owner, 0), node.zone) if owner else (node.score_key, 0, "")
+            if state not in groups:
+                groups[state] = node
+            if found >= wanted:
                 break
         else:
             statuses[node.name] = status
-    cache.next_start = (start + len(feasible) + len(statuses)) % total
-    if not feasible:
+    cache.next_start = (start + found + len(statuses)) % total
+    if not found:
         return Decision(None, statuses, total)
-    if len(feasible) == 1:
-        return Decision(feasible[0], statuses, total)
-    best, best_score = feasible[0], -1
+    if found == 1:
+        return Decision(next(iter(groups.values())), statuses, total)
+    return Decision(_best_of(pod, groups, cache), statuses, total)
+
+
+# What a node's score depends on (see ``best_node``): its ``score_key``, its count of the pod's
+# siblings and its zone.
+NodeState = tuple[tuple[int, int, int, int], int, str]
+
+
+def best_node(pod: PodInfo, feasible: list[NodeInfo], cache: SchedulerCache) -> NodeInfo:
+    """The highest weighted score, the first in ``feasible`` order on a tie.
+
+    The same integer arithmetic as ``least_allocated.scores`` and ``spreading.normalize``
+    (``score_nodes``, which ``explain`` shows per node), but scored once per distinct node
+    state: a score depends only on the node's allocatable and non-zero requests, its count of
+    the pod's siblings and its zone, and a fleet filling up evenly has few distinct states.
+    Taking the first node of each state in ``feasible`` order keeps the tie-breaking.
+    """
+    owner = pod.owner
+    groups: dict[NodeState, NodeInfo] = {}
+    for node in feasible:
+        state = (node.score_key, node.owners.get(owner, 0), node.zone) if owner else (node.score_key, 0, "")
+        if state not in groups:
+            groups[state] = node
+    return _best_of(pod, groups, cache)
+
+
+def _best_of(pod: PodInfo, groups: dict[NodeState, NodeInfo], cache: SchedulerCache) -> NodeInfo:
+    owner = pod.owner
+    max_score = MAX_NODE_SCORE
     lw, sw = least_allocated.WEIGHT, spreading.WEIGHT
-    for node, (least, spread) in zip(feasible, score_nodes(pod, feasible, cache), strict=True):
-        total_score = least * lw + spread * sw
-        if total_score > best_score:
-            best, best_score = node, total_score
-    return Decision(best, statuses, total)
+    pod_cpu, pod_memory = pod.nz_cpu, pod.nz_memory
+    max_node = max_zone = 0
+    zoned = False
+    zone_counts: dict[str, int] = {}
+    if owner:
+        max_node = max(state[1] for state in groups)
+        zoned = any(state[2] for state in groups)
+        if zoned:
+            for zone, owners in cache.zone_owners.items():
+                zone_counts[zone] = owners.get(owner, 0)
+            max_zone = max(zone_counts.get(state[2], 0) for state in groups)
+    node_weight = 1.0 - spreading.ZONE_WEIGHTING
+    zone_weight = spreading.ZONE_WEIGHTING
+    best, best_score = next(iter(groups.values())), -1
+    for state, node in groups.items():
+        (alloc_cpu, nz_cpu, alloc_memory, nz_memory), count, zone = state
+        requested = nz_cpu + pod_cpu
+        cpu = (alloc_cpu - requested) * max_score // alloc_cpu if alloc_cpu and requested <= alloc_cpu else 0
+        requested = nz_memory + pod_memory
+        memory = (
+            (alloc_memory - requested) * max_score // alloc_memory if alloc_memory and requested <= alloc_memory else 0
+        )
+        least = (cpu + memory) // 2
+        if not owner:
+            spread = max_score
+        elif not zoned:
+            spread = int(max_score * (max_node - count) / max_node) if max_node else max_score
+        else:
+            f_score = max_score * (max_node - count) / max_node if max_node else float(max_score)
+            if zone:
+                zone_count = zone_counts.get(zone, 0)
+                zone_score = max_score * (max_zone - zone_count) / max_zone if max_zone else float(max_score)
+                f_score = f_score * node_weight + zone_weight * zone_score
+            spread = int(f_score)
+        score = least * lw + spread * sw
+        if score > best_score:
+            best, best_score = node, score
+    return best
 
 
 # -- messages -------------------------------------------------------------------------------
@@ -223,21 +306,21 @@ def reconcile(ctx: Any, key: Key) -> Result:
     if pod is None or not wants_scheduling(pod):
         cache.pending.pop(key, None)
         cache.retry_at.pop(key, None)
-        return Result()
+        return SETTLED
     info = pod_info(pod)
     decision = schedule(cache, info)
     if decision.node is not None:
         cache.pending.pop(key, None)
         cache.retry_at.pop(key, None)
         _bind(ctx, pod, decision.node.name)
-        return Result()
+        return SETTLED
     message = fit_error(cache, info, decision)
     cache.pending[key] = pod["metadata"].get("generation", 0)
     _set_condition(ctx, pod, "False", "Unschedulable", message)
     ctx.events.record(pod, "Warning", "FailedScheduling", message, COMPONENT)
     now = ctx.clock.now
     if cache.retry_at.get(key, -1.0) > now:
-        return Result()  # a retry is already on the clock
+        return SETTLED  # a retry is already on the clock
     cache.retry_at[key] = now + ctx.timings.scheduler_retry
     return Result(requeue_after=ctx.timings.scheduler_retry)
 
@@ -286,7 +369,7 @@ def _bind(ctx: Any, pod: Obj, node: str) -> None:
     """The ``pods/binding`` subresource: nodeName and PodScheduled=True in one write."""
     updated = _with_condition(ctx, pod, "True", "", "") or {**pod}
     updated["spec"] = {**pod["spec"], "nodeName": node}
-    bound, _ = ctx.api.update(updated, trusted=True, copy_out=False)
+    bound, _ = ctx.api.update(updated, trusted=True, copy_out=False, copy_in=False)
     meta = pod["metadata"]
     ctx.events.record(
         bound,
