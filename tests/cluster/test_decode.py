@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 import pytest
@@ -359,3 +360,33 @@ def test_strict_errors_are_deduplicated_and_capped_at_one_hundred() -> None:
     _, warnings = decode(obj, "Warn")
     assert len(warnings) == 100
     assert warnings[0] == 'unknown field "spec.template.spec.containers[0].bogus"'
+
+
+def test_a_decoder_table_being_compiled_is_invisible_to_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Server processes decode in one thread per request (found by ``bench/soak.py``): a table is
+    published only once complete; a half-built Deployment table once decoded a body without its kind."""
+    from kubelearn.cluster.apiserver.decode import schema
+
+    monkeypatch.setattr(schema, "_compiled", {})
+    inside, resume = threading.Event(), threading.Event()
+    compile_field = schema._schema_node
+
+    def paused(*args: Any) -> Any:
+        if not inside.is_set():
+            inside.set()
+            resume.wait(10)
+        return compile_field(*args)
+
+    monkeypatch.setattr(schema, "_schema_node", paused)
+    name = "io.k8s.api.apps.v1.Deployment"
+    compiler = threading.Thread(target=schema.definition_node, args=(name,))
+    compiler.start()
+    try:
+        assert inside.wait(10)
+        assert name not in schema._compiled  # another request would walk a struct without fields
+    finally:
+        resume.set()
+        compiler.join(10)
+    assert {"apiVersion", "kind", "metadata", "spec"} <= set(schema._compiled[name].fields)
+    decoded, _ = decode(deployment())
+    assert decoded["kind"] == "Deployment"

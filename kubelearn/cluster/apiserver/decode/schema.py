@@ -3,7 +3,10 @@
 Each definition becomes a ``Node``: its kind (struct, string, int, list, map, quantity, ...),
 the Go type name Go's error messages print (``v1.DeploymentSpec``, ``[]v1.Container``,
 ``map[string]string``, ``int32``), and for structs the fields and which are required (no
-``omitempty``). Built lazily and cached, so a decode never resolves a ``$ref``.
+``omitempty``). Built lazily and cached, so a decode never resolves a ``$ref``. Server
+processes decode in several threads at once (one per request): a compile fills a private
+table and publishes it only when every node in it is complete, so no thread ever walks a
+half-built struct (which once decoded a Deployment without its ``kind``).
 The OpenAPI document cannot name Go's string types (``v1.RestartPolicy``), so a small table
 supplies the ones students are likely to meet.
 """
@@ -85,49 +88,49 @@ class Node:
         self.limits = (0, 0)
 
 
-_compiled: dict[str, Node] = {}
+_compiled: dict[str, Node] = {}  # complete tables only (see the module docstring)
 
 
-def _struct_node(name: str) -> Node:
-    node = _compiled.get(name)
+def _struct_node(name: str, pending: dict[str, Node]) -> Node:
+    node = _compiled.get(name) or pending.get(name)
     if node is not None:
         return node
     if name in _SPECIAL:
         kind, go_type = _SPECIAL[name]
         node = Node(kind, go_type)
-        _compiled[name] = node
+        pending[name] = node
         return node
     schema = openapi.definitions()[name]
     pkg, short = name.rsplit(".", 2)[-2:]
     if "properties" not in schema:
-        node = _schema_node(schema, short, "")
-        _compiled[name] = node
+        node = _schema_node(schema, short, "", pending)
+        pending[name] = node
         return node
     node = Node(STRUCT, f"{pkg}.{short}")
     node.struct = short
     node.required = frozenset(schema.get("required", ()))
-    _compiled[name] = node  # before the fields: definitions may be recursive
-    node.fields = {field: _schema_node(sub, short, field) for field, sub in schema["properties"].items()}
+    pending[name] = node  # before the fields: definitions may be recursive
+    node.fields = {field: _schema_node(sub, short, field, pending) for field, sub in schema["properties"].items()}
     return node
 
 
-def _schema_node(schema: dict[str, Any], owner: str, field: str) -> Node:
+def _schema_node(schema: dict[str, Any], owner: str, field: str, pending: dict[str, Node]) -> Node:
     ref = schema.get("$ref")
     if ref is not None:
-        return _struct_node(ref.removeprefix("#/$defs/"))
+        return _struct_node(ref.removeprefix("#/$defs/"), pending)
     types = schema.get("type", "object")
     kind = next((t for t in types if t != "null"), "object") if isinstance(types, list) else types
     named = _NAMED_LEAF.get((owner, field))
     if kind == "array":
         node = Node(LIST, "")
-        node.elem = _leaf_named(_schema_node(schema.get("items", {}), owner, ""), named)
+        node.elem = _leaf_named(_schema_node(schema.get("items", {}), owner, "", pending), named)
         node.go_type = "[]" + node.elem.go_type
         return node
     if kind == "object":
         if "additionalProperties" not in schema:
             return Node(ANY, "map[string]interface {}")
         node = Node(MAP, "")
-        node.elem = _schema_node(schema["additionalProperties"], owner, "")
+        node.elem = _schema_node(schema["additionalProperties"], owner, "", pending)
         is_resource_list = node.elem.kind == QUANTITY and field in _RESOURCE_LIST_FIELDS
         node.go_type = "v1.ResourceList" if is_resource_list else "map[string]" + node.elem.go_type
         return node
@@ -158,5 +161,10 @@ def _leaf_named(node: Node, named: str | None) -> Node:
 
 
 def definition_node(name: str) -> Node:
-    """The compiled decoder table for one OpenAPI definition (cached)."""
-    return _struct_node(name)
+    """The compiled decoder table for one OpenAPI definition (cached; safe across threads)."""
+    node = _compiled.get(name)
+    if node is None:
+        pending: dict[str, Node] = {}
+        node = _struct_node(name, pending)
+        _compiled.update(pending)  # publish finished tables only; a racing thread builds an equal copy
+    return node
