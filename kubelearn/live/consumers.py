@@ -2,28 +2,23 @@
 
 ``SandboxConsumer`` serves ``/ws/sandbox/<id>/?token=<watch token>``. The watch token, or
 the session (or account) that owns the sandbox, admits a watcher; anyone else is refused
-before the handshake completes. On connect it joins ``sandbox.<id>`` and sends one
-``cluster.snapshot``; a small pump then waits for the sandbox's change notice (or a
-one-second timeout) and sends what happened since as one ``cluster.delta``, at most one per
-``BATCH_SECONDS``. ``{"type": "resume", "resourceVersion": N}`` replays from N (or sends a
-fresh snapshot when N is too old). No simulation happens here: the housekeeper thread ticks
-watched sandboxes, and the lock is only ever tried, never waited on, from the event loop.
+before the handshake completes. Once accepted it joins this process's hub for the sandbox
+(``fanout.py``), which sends it one ``cluster.snapshot`` and then the frames it shares with
+every other watcher here: ``cluster.delta`` messages, computed and encoded once each, at most
+four a second. ``{"type": "resume", "resourceVersion": N}`` replays from N (or sends a fresh
+snapshot when N is too old). No simulation happens here: the housekeeper thread ticks watched
+sandboxes, and the lock is only ever tried, never waited on, from the event loop.
 
-With Redis, the sandbox may live in another process (``kubelearn/sandboxes/ownership.py``).
-Then the consumer is a relay: the snapshot (and every resume) comes from the owner as a
-forwarded ``snapshot`` command, and the owner's deltas arrive through the group
-``sandbox.<id>`` (``sandbox.delta``); one that does not continue exactly at the client's
-version is replaced by a catch-up from the owner. Every ``REMOTE_TOUCH`` seconds the relay
-asks the owner to catch it up anyway (keeping the owner's publisher alive and healing any
-frame ``group_send`` dropped). When the owner stops answering (it died; its lease expires)
-the socket closes with 1012 "service restart" and the browser reconnects, to a process that
-restores the sandbox from its snapshot.
+With Redis, the sandbox may live in another process (``kubelearn/sandboxes/ownership.py``);
+then the hub relays the owner's frames, and closes the socket with 4012 "service restart"
+when the owner stops answering, so the browser reconnects to a process that restores the
+sandbox from its snapshot. A consumer has no channel-layer channel of its own: the hub holds
+the one subscription per process, so a class costs Redis nothing per socket.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,66 +26,73 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from kubelearn.live import protocol, ratelimit
-from kubelearn.live.groups import sandbox_group
-from kubelearn.sandboxes import forwarding, housekeeper
+from kubelearn.live import fanout, protocol, ratelimit
+from kubelearn.sandboxes import housekeeper
 from kubelearn.sandboxes.provision import may_watch
 from kubelearn.sandboxes.runtime import LiveSandbox, runtime
 
-BATCH_SECONDS = 0.25  # at most one delta per tick
-PUMP_WAIT = 1.0  # look at the store at least this often, even without a change notice
-LOCK_RETRY = 0.01
 REFUSED = 4403
-SERVICE_RESTART = 1012
-REMOTE_TOUCH = 3.0
+SERVICE_RESTART = fanout.SERVICE_RESTART
+# Not a configured alias: get_channel_layer() returns None, so Channels gives the socket no
+# channel and no receive loop of its own (the hub has the process's one).
+NO_CHANNEL_LAYER = "kubelearn.live.no-channel-per-socket"
+
+
+def _admit(sandbox_id: str, token: str, session: Any, user: Any) -> tuple[LiveSandbox | None, str | None] | None:
+    """None to refuse; else (the live sandbox when it is ours, else the owning process's id).
+
+    One trip to the sync thread per connection, not three: a class connecting at once queues
+    every check through that one thread, and daphne drops a handshake that waits more than five
+    seconds. The owner is looked up first, so a relaying process asks Redis once per connection
+    (one lease lookup, not two), and an owning one not at all. (A thread pool instead of the one
+    thread joined no faster and cost about 18 KiB per client in per-thread malloc arenas.)
+    """
+    if not may_watch(sandbox_id, token, session, user):
+        return None
+    owner = runtime().owner_elsewhere(sandbox_id)
+    if owner is not None:
+        return None, owner
+    live = runtime().open(sandbox_id)  # ours, or the lease was free and now is
+    if live is None:  # another process claimed it in between
+        owner = runtime().owner_elsewhere(sandbox_id)
+    return None if live is None and owner is None else (live, owner)
 
 
 class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    channel_layer_alias = NO_CHANNEL_LAYER
     live: LiveSandbox | None = None
-    pump: asyncio.Task[None] | None = None
-    group: str | None = None
-    owner: str | None = None  # another process owns the sandbox: relay mode
+    hub: fanout.Hub | None = None
+    version: int | None = None  # what the client holds; the hub keeps it current
+    watching = False  # live.watch() was called
 
     async def connect(self) -> None:
         self.sandbox_id = self.scope["url_route"]["kwargs"]["sandbox_id"]
         token = parse_qs(self.scope.get("query_string", b"").decode()).get("token", [""])[0]
         session, user = self.scope.get("session"), self.scope.get("user")
-        if not await database_sync_to_async(may_watch)(self.sandbox_id, token, session, user):
+        admitted = await database_sync_to_async(_admit)(self.sandbox_id, token, session, user)
+        if admitted is None:
             await self.close(code=REFUSED)
             return
-        self.live = await database_sync_to_async(runtime().open)(self.sandbox_id)
-        if self.live is None:
-            self.owner = await database_sync_to_async(runtime().owner_elsewhere)(self.sandbox_id)
-            if self.owner is None:  # the lease just became free: it is ours now
-                self.live = await database_sync_to_async(runtime().open)(self.sandbox_id)
-            if self.live is None and self.owner is None:
-                await self.close(code=REFUSED)
-                return
-        self.version: int | None = None
+        self.live, owner = admitted
         self.sending = asyncio.Lock()
-        self.group = sandbox_group(self.sandbox_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        if self.owner is not None:
-            self.grant = forwarding.grant(self.sandbox_id, "watch")  # checked by may_watch above
-            if await self.relay_catch_up():
-                self.pump = asyncio.create_task(self._touch())
-            return
-        assert self.live is not None
-        self.live.watch()
-        housekeeper.ensure_started()
-        await self.send_news()
-        self.pump = asyncio.create_task(self._pump())
+        if self.live is not None:
+            self.live.watch()
+            self.watching = True
+            housekeeper.ensure_started()
+        try:
+            self.hub = await fanout.join(self, self.sandbox_id, self.live, owner)  # None: closed (service restart)
+        except asyncio.CancelledError:  # daphne gave up on the socket before connect() returned
+            await self.disconnect(SERVICE_RESTART)
+            raise
 
     async def disconnect(self, code: int) -> None:
-        if self.pump is not None:
-            self.pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.pump
-        if self.live is not None:
+        hub, self.hub = self.hub, None
+        if hub is not None:
+            await hub.remove(self)
+        if self.live is not None and self.watching:
+            self.watching = False
             self.live.unwatch()
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         """Size cap and token bucket (``ratelimit.py``) before any message is decoded."""
@@ -112,11 +114,8 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if version is None:
             await self.send_json(protocol.error('expected {"type": "resume", "resourceVersion": <int>}'))
             return
-        if self.owner is not None:
-            self.version = version
-            await self.relay_catch_up()
-            return
-        await self.send_news(resume_from=version)
+        if self.hub is not None:
+            await self.hub.catch_up(self, resume=True, version=version)
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
@@ -124,71 +123,3 @@ class SandboxConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return json.loads(text_data)
         except ValueError:
             return None
-
-    async def sandbox_changed(self, event: dict[str, Any]) -> None:
-        """Group message from another process's broadcaster: look for news now."""
-        await self.send_news()
-
-    async def sandbox_delta(self, event: dict[str, Any]) -> None:
-        """The owner's delta batch (group ``sandbox.<id>``); local consumers read the store instead."""
-        if self.owner is None or self.version is None:
-            return
-        message = event.get("message") or {}
-        version = message.get("resourceVersion")
-        if not isinstance(version, int) or version <= self.version:
-            return
-        if message.get("type") == protocol.DELTA and message.get("fromResourceVersion") == self.version:
-            async with self.sending:
-                self.version = version
-                await self.send_json(message)
-        else:  # a snapshot, or a gap (a dropped frame): ask the owner what this client needs
-            await self.relay_catch_up()
-
-    async def relay_catch_up(self) -> bool:
-        """Ask the owner for what the client needs after ``self.version``; close when it is gone."""
-        assert self.owner is not None
-        async with self.sending:  # one answer at a time, so frames chain
-            try:
-                message = await forwarding.call(
-                    self.owner, "snapshot", self.sandbox_id, self.grant, version=self.version
-                )
-            except forwarding.ForwardError:
-                await self.close(code=SERVICE_RESTART)
-                return False
-            if message is not None and message["resourceVersion"] != self.version:
-                self.version = message["resourceVersion"]
-                await self.send_json(message)
-            return True
-
-    async def _touch(self) -> None:
-        while True:
-            await asyncio.sleep(REMOTE_TOUCH)
-            if not await self.relay_catch_up():
-                return
-
-    async def send_news(self, resume_from: int | None = None) -> None:
-        async with self.sending:
-            if resume_from is not None:
-                self.version = resume_from
-            message = await self._collect()
-            if message is not None:
-                self.version = message["resourceVersion"]
-                await self.send_json(message)
-
-    async def _collect(self) -> protocol.SnapshotMessage | protocol.DeltaMessage | None:
-        assert self.live is not None
-        lock = self.live.lock
-        # A request or a tick holds the threading lock: yield to the loop and retry.
-        while not lock.acquire(blocking=False):  # noqa: ASYNC110 - a threading lock has no awaitable
-            await asyncio.sleep(LOCK_RETRY)
-        try:
-            return protocol.catch_up(self.live.cluster.store, self.version)
-        finally:
-            lock.release()
-
-    async def _pump(self) -> None:
-        assert self.live is not None
-        while True:
-            await self.live.wait_for_change(PUMP_WAIT)
-            await self.send_news()
-            await asyncio.sleep(BATCH_SECONDS)

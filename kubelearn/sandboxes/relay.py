@@ -1,13 +1,15 @@
 """Relaying between server processes: the owner's delta feed, and REST requests to the owner.
 
-* **Deltas.** While some other process has WebSocket watchers on a sandbox (they renew their
-  interest with a forwarded ``snapshot`` every few seconds), the owner runs a publisher task
-  that waits for the sandbox's change notice and sends each batch — a ``cluster.delta`` with
-  ``fromResourceVersion``/``resourceVersion``, or a snapshot when the history no longer reaches
-  back — to the group ``sandbox.<id>``. Consumers in every process are in that group; remote
-  ones relay a delta that continues exactly where their client is and otherwise ask the owner
-  to catch them up, because ``group_send`` silently drops messages for full channels.
-  Consumers in the owning process read the local store directly (cheaper, same frames).
+* **Deltas.** While some other process has WebSocket watchers on a sandbox (its hub renews
+  their interest with a forwarded ``snapshot`` every few seconds), the owner runs a publisher
+  task that waits for the sandbox's change notice and sends each batch — a ``cluster.delta``
+  with ``fromResourceVersion``/``resourceVersion``, or a snapshot when the history no longer
+  reaches back — to the group ``sandbox.<id>``, paced like the hubs (``live/fanout.py``: at
+  most one frame per ``BATCH_SECONDS``, the first after a quiet spell at once). Each process
+  with watchers has ONE channel in that group, its hub's, which hands the frame to all its
+  sockets and heals a gap (``group_send`` silently drops messages for full channels) with one
+  catch-up. When the owning process has watchers too, its hub computes each frame once and
+  hands it to the publisher (``publish``) before sending it to its own sockets.
 * **REST facade.** ``ScaleOutMiddleware`` wraps the HTTP app: a ``/k8s/<key>/…`` request for
   a sandbox another process owns is forwarded whole (method, path, query string, headers,
   body) as the ``http`` command; the owner runs it through its own Django app — so the key is
@@ -34,7 +36,6 @@ from .runtime import LiveSandbox, runtime
 logger = logging.getLogger(__name__)
 
 REMOTE_WATCH_SECONDS = 10.0  # a remote watcher's interest lasts this long after its last snapshot call
-PUBLISH_WAIT = 1.0
 HOP_BY_HOP = {b"connection", b"keep-alive", b"transfer-encoding", b"upgrade", b"te", b"trailer"}
 STREAM_CHECK_SECONDS = 30.0
 
@@ -48,26 +49,67 @@ class Publisher:
         self.live = live
         self.until = time.monotonic() + REMOTE_WATCH_SECONDS
         self.version = live.cluster.store.revision
+        self.last_sent = float("-inf")
+        self._sending = asyncio.Lock()
         self.task = asyncio.get_running_loop().create_task(self._run(), name=f"publish-{live.id}")
 
     async def _run(self) -> None:
-        from kubelearn.live.groups import sandbox_group
+        from kubelearn.live.fanout import PUMP_WAIT, LocalHub, hub_for, pace
 
-        group, layer = sandbox_group(self.live.id), get_channel_layer()
         self.live.watch()  # the housekeeper ticks it and never evicts it while remote clients look
         try:
             while time.monotonic() < self.until and runtime().get(self.live.id) is self.live:
-                await self.live.wait_for_change(PUBLISH_WAIT)
-                message = await forwarding.catch_up(self.live, self.version)
-                if message is not None:
-                    self.version = message["resourceVersion"]
-                    await layer.group_send(group, {"type": "sandbox.delta", "message": message})
+                hub = hub_for(self.live.id)
+                if isinstance(hub, LocalHub) and hub.live is self.live and not hub.closing:
+                    await self.live.wait_for_change(PUMP_WAIT)  # this process's hub hands us its frames
+                    continue
+                await pace(self.live, self.version, self.last_sent)
+                if self.live.cluster.store.revision != self.version:  # not a timeout, not sent by the hub
+                    await self.publish()
         except Exception:
             logger.exception("publishing sandbox %s failed", self.live.id)
         finally:
             self.live.unwatch()
             if _publishers.get(self.live.id) is self:
                 del _publishers[self.live.id]
+
+    async def publish(self, message: dict[str, Any] | None = None) -> None:
+        """Send the next frame: ``message`` if it continues from the last one sent, else a fresh catch-up."""
+        from kubelearn.live import protocol
+        from kubelearn.live.fanout import catch_up
+        from kubelearn.live.groups import sandbox_group
+
+        async with self._sending:  # frames leave in order, each continuing the one before
+            if message is not None:
+                if message["type"] == protocol.DELTA:
+                    follows = message["fromResourceVersion"] == self.version
+                else:  # a snapshot: anything but a repeat of the last one
+                    follows = message["resourceVersion"] != self.version
+                if not follows:
+                    message = None  # sent already, or not the next one: look for ourselves
+            if message is None:
+                message = await catch_up(self.live, self.version)
+                if message is None:
+                    return
+            self.version, self.last_sent = message["resourceVersion"], asyncio.get_running_loop().time()
+            await get_channel_layer().group_send(
+                sandbox_group(self.live.id), {"type": "sandbox.delta", "message": message}
+            )
+
+
+async def publish(live: LiveSandbox, message: dict[str, Any]) -> None:
+    """The owner's hub made a frame: send it to the other processes first (one catch-up for both).
+
+    Remote watchers are the long way round (Redis, then their process's own sends), so they go
+    before this process's sockets. Nothing happens unless a remote hub keeps a publisher alive.
+    """
+    publisher = _publishers.get(live.id)
+    if publisher is None or publisher.live is not live or publisher.task.done():
+        return
+    try:
+        await publisher.publish(message)
+    except Exception:  # Redis trouble must not stop the local sockets' frames
+        logger.exception("publishing sandbox %s failed", live.id)
 
 
 def remote_watcher(live: LiveSandbox) -> None:
