@@ -13,6 +13,8 @@ deployment only sets variables:
                           and sandboxes shared by several processes (ownership leases)
     SANDBOX_LEASE_SECONDS ownership lease of a sandbox in Redis (default 10)
     SANDBOX_SAVE_SECONDS  at most one snapshot write per sandbox this often (default 1.0)
+    SANDBOX_DURABLE_WRITES save a request's write before acknowledging it (default: true
+                          when REDIS_URL is set, so killing a process loses nothing acked)
     SERVE_STATIC          serve /static/ from the ASGI app itself (default true; set false
                           behind a web server that serves ``collectstatic`` output)
     HTTPS_ONLY            with DEBUG=false (default true): HSTS, SSL redirect, secure cookies
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kubelearn.sandboxes.middleware.SandboxBusyMiddleware",  # 503 "try again", not a split sandbox
 ]
 
 ROOT_URLCONF = "kubelearn.urls"
@@ -134,14 +137,31 @@ def channel_layers(redis_url: str | None) -> dict[str, Any]:
     """In-memory layer for one process; Redis when several processes share groups."""
     if not redis_url:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    return {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Every connected WebSocket holds one pooled connection in a blocking receive; redis-py
-            # caps a pool at 100 by default, which a class of 150 per process would exhaust.
-            "CONFIG": {"hosts": [{"address": redis_url, "max_connections": 4000}]},
-        }
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+
+    host = {
+        "address": redis_url,
+        # Every connected WebSocket holds one pooled connection in a blocking receive; redis-py
+        # caps a pool at 100 by default, which a class of 150 per process would exhaust.
+        "max_connections": 4000,
+        # redis-py's default 5 s socket timeout equals channels_redis's 5 s BZPOPMIN: an idle
+        # channel's receive then raised TimeoutError, which closed one idle WebSocket (1011)
+        # every 5 s and logged a traceback in the forwarding listener; read for longer.
+        "socket_timeout": 10,
+        # After a Redis restart every pooled connection is dead and failed its next command
+        # once (a lost forwarded reply, a 503); reconnect and retry instead (bench/soak.py).
+        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
     }
+    config = {
+        "hosts": [host],
+        # channels_redis drops messages to a channel holding 100 (ChannelFull): a process's
+        # command inbox and its reply channels carry a whole class's forwarded requests, so
+        # they get room for bursts (bench/soak.py at 200 students filled them).
+        "capacity": 100,
+        "channel_capacity": {"process.*": 5000, "specific.*": 1000},
+    }
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
 
 
 REDIS_URL = os.environ.get("REDIS_URL", "") or None
@@ -150,6 +170,7 @@ CHANNEL_LAYERS = channel_layers(REDIS_URL)
 # ownership leases in Redis, and how often a changed sandbox's snapshot is written at most.
 SANDBOX_LEASE_SECONDS = float(os.environ.get("SANDBOX_LEASE_SECONDS", "10"))
 SANDBOX_SAVE_SECONDS = float(os.environ.get("SANDBOX_SAVE_SECONDS", "1.0"))
+SANDBOX_DURABLE_WRITES = env_bool("SANDBOX_DURABLE_WRITES", REDIS_URL is not None)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -34,7 +34,7 @@ print(json.dumps({
     "INSTALLED_APPS": s.INSTALLED_APPS,
     "MIDDLEWARE": s.MIDDLEWARE,
     "ASGI_APPLICATION": s.ASGI_APPLICATION,
-}))
+}, default=lambda o: type(o).__name__))  # e.g. the Redis layer's Retry policy
 """
 
 PRODUCTION_SECRET = secrets.token_urlsafe(60)
@@ -79,12 +79,25 @@ def test_defaults_suit_a_developer_laptop(load_settings: Callable[..., dict[str,
 
 
 def test_redis_url_switches_the_channel_layer_to_redis(load_settings: Callable[..., dict[str, Any]]) -> None:
-    """Setting REDIS_URL selects channels_redis with exactly that URL as its host, pooled for a class."""
+    """Setting REDIS_URL selects channels_redis with exactly that URL as its host, pooled for a class,
+    reading longer than its 5 s blocking receive, reconnecting after a Redis restart, with room
+    in the forwarding inboxes for a class's burst."""
     s = load_settings(REDIS_URL="redis://redis.internal:6380/2")
     assert s["CHANNEL_LAYERS"] == {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": "redis://redis.internal:6380/2", "max_connections": 4000}]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": "redis://redis.internal:6380/2",
+                        "max_connections": 4000,
+                        "socket_timeout": 10,
+                        "retry": "Retry",
+                    }
+                ],
+                "capacity": 100,
+                "channel_capacity": {"process.*": 5000, "specific.*": 1000},
+            },
         }
     }
 

@@ -35,6 +35,8 @@ def open_sandbox(key: str) -> LiveSandbox:
 def locked(sandbox: LiveSandbox, call: Callable[[Cluster], T]) -> T:
     """Run ``call(cluster)`` with the lock held; reconcile and notify if it changed the store."""
     with sandbox.lock:
+        if sandbox.dropped:  # handed over to another process (or evicted) after we looked it up
+            raise StatusError(503, "ServiceUnavailable", "the sandbox is moving between server processes, retry")
         sandbox.advance()
         cluster = sandbox.cluster
         before = cluster.store.revision

@@ -9,3 +9,6 @@ class ClassroomsConfig(AppConfig):
     name = "kubelearn.classrooms"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Classrooms"
+
+    def ready(self) -> None:
+        from . import sandboxes  # noqa: F401 - registers its sandbox operations (forwarding.operation)

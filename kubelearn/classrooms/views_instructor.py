@@ -147,7 +147,7 @@ def command(request: HttpRequest, code: str) -> HttpResponse:
     """The instructor's kubectl command bar, against the demo sandbox."""
     classroom = access.owned_room(request, code, writable=True)
     line = str(request.POST.get("line", ""))[:MAX_COMMAND_CHARS]
-    result = studio.command(sandboxes.bench(classroom.demo), line)
+    result = sandboxes.command(classroom.demo, line)
     text = "\n".join(s for s in (result.stdout, result.stderr) if s).rstrip()
     context = {"line": studio.command_line(line), "text": text, "ok": result.exit_code == 0}
     return render(request, "classrooms/_output.html", context)
@@ -161,7 +161,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     text = str(request.POST.get("yaml", ""))
     if len(text.encode()) > MAX_MANIFEST_BYTES:
         return HttpResponseBadRequest("Too large.")
-    rows = studio.apply(sandboxes.bench(classroom.demo), text)
+    rows = sandboxes.apply(classroom.demo, text)
     context = {
         "line": "kubectl apply -f editor.yaml",
         "text": "\n".join(r.text for r in rows),

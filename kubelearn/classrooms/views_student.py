@@ -131,7 +131,7 @@ def command(request: HttpRequest, code: str) -> HttpResponse:
     if not studio.allowed(request, "command"):
         return HttpResponse("Too many commands; wait a second.", status=429)
     line = str(request.POST.get("line", ""))[:MAX_COMMAND_CHARS]
-    result = studio.command(sandboxes.bench(seat.sandbox), line)
+    result = sandboxes.command(seat.sandbox, line)
     text = "\n".join(s for s in (result.stdout, result.stderr) if s).rstrip()
     context = {"line": studio.command_line(line), "text": text, "ok": result.exit_code == 0}
     return render(request, "classrooms/_output.html", context)
@@ -145,7 +145,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     text = str(request.POST.get("yaml", ""))
     if len(text.encode()) > MAX_MANIFEST_BYTES:
         return HttpResponseBadRequest("Too large.")
-    rows = studio.apply(sandboxes.bench(seat.sandbox), text)
+    rows = sandboxes.apply(seat.sandbox, text)
     context = {
         "line": "kubectl apply -f editor.yaml",
         "text": "\n".join(r.text for r in rows),

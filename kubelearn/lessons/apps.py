@@ -14,6 +14,7 @@ class LessonsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import sandbox  # noqa: F401 - registers its sandbox operations (forwarding.operation)
         from .progress import move_session_progress_to_user
 
         user_logged_in.connect(move_session_progress_to_user, dispatch_uid="kubelearn.lessons.progress")

@@ -1,7 +1,7 @@
 """The learner's pages: course map, lesson page and the htmx fragments around the goal panel.
 
-Thin shells (house style): read the request, call ``registry``/``runner``/``checks`` through
-``sandbox.using``, render a template. The page itself never evaluates checks; the goal panel
+Thin shells (house style): read the request, act on the learner's sandbox through ``sandbox``
+(wherever it lives), render a template. The page itself never evaluates checks; the goal panel
 fragment does, when htmx polls it (every 2 s) or after anything that changes the sandbox
 (responses carry ``HX-Trigger: goal-changed``). The URL carries lesson and step
 (``/learn/<id>/?step=2``), so switching language, which reloads the same URL, keeps the place.
@@ -18,12 +18,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kubelearn.cluster.printers import Printer
-from kubelearn.cluster.reports import get_all
 from kubelearn.sandboxes import kubeconfig
 from kubelearn.sandboxes.provision import session_sandbox
 
-from . import progress, runner, sandbox
+from . import progress, sandbox
 from .models import Progress
 from .registry import registry
 from .schema import Lesson, Step
@@ -107,9 +105,7 @@ def goal(request: HttpRequest, lesson_id: str) -> HttpResponse:
     row = progress.get_or_create(request, lesson.id)
     index = _index(request, lesson, row)
     step = lesson.steps[index]
-    live = sandbox.open_for(request, lesson, index)
-    with sandbox.using(live) as cluster:
-        results = runner.goal(cluster, step, _quiz_ok(step, row))
+    results = sandbox.evaluate(sandbox.open_for(request, lesson, index), step, _quiz_ok(step, row))
     done = all(r.ok for r in results)
     if done and step.id not in (row.completed_steps or []):
         row.completed_steps = [*(row.completed_steps or []), step.id]
@@ -136,10 +132,8 @@ def picture(request: HttpRequest, lesson_id: str) -> HttpResponse:
 def sandbox_table(request: HttpRequest, lesson_id: str) -> HttpResponse:
     """Placeholder picture of the sandbox: ``kubectl get all -A`` as the server prints it."""
     lesson = _lesson(lesson_id)
-    live = sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
-    with sandbox.using(live) as cluster:
-        now = cluster.clock.now
-        table = get_all(cluster.store, Printer(lambda stamp: now - cluster.clock.parse(stamp)), namespace=None)
+    sandbox_id = sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
+    table, now = sandbox.table(sandbox_id)
     return render(request, "lessons/_sandbox.html", {"lesson": lesson, "table": table, "sim_seconds": int(now)})
 
 
@@ -178,10 +172,8 @@ def apply_solution(request: HttpRequest, lesson_id: str) -> HttpResponse:
     """Apply the step's solution to the learner's sandbox; the learner watches it unfold."""
     lesson = _lesson(lesson_id)
     index = _index(request, lesson, progress.get(request, lesson.id))
-    live = sandbox.open_for(request, lesson, index)
-    with sandbox.using(live, changes=True) as cluster:
-        outcome = runner.apply_changes(cluster, lesson.steps[index].solution, settle=False)
-    return _output(request, outcome.lines, outcome.errors)
+    lines, errors = sandbox.apply_solution(sandbox.open_for(request, lesson, index), lesson, index)
+    return _output(request, lines, errors)
 
 
 @require_POST
@@ -191,12 +183,9 @@ def apply_manifest(request: HttpRequest, lesson_id: str) -> HttpResponse:
     text = request.POST.get("text", "")
     if len(text.encode()) > MAX_MANIFEST_BYTES or not text.strip():
         return _output(request, [], ["error: no objects passed to apply"], status=400)
-    live = sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
-    with sandbox.using(live, changes=True) as cluster:
-        results = cluster.apply_text(text, source="lesson.yaml")
-    return _output(
-        request, [r.kubectl_line() for r in results if r.ok], [r.kubectl_line() for r in results if not r.ok]
-    )
+    sandbox_id = sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
+    lines, errors = sandbox.apply_text(sandbox_id, text)
+    return _output(request, lines, errors)
 
 
 @require_POST
@@ -206,9 +195,8 @@ def command(request: HttpRequest, lesson_id: str) -> HttpResponse:
     line = request.POST.get("line", "").strip()[:MAX_COMMAND_CHARS]
     if not line.startswith("kubectl"):
         line = f"kubectl {line}"
-    live = sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
-    with sandbox.using(live, changes=True) as cluster:
-        code, out, err = runner.run_command(cluster, line)
+    sandbox_id = sandbox.open_for(request, lesson, _index(request, lesson, progress.get(request, lesson.id)))
+    code, out, err = sandbox.command(sandbox_id, line)
     return _output(request, [f"$ {line}", *out.splitlines()], err.splitlines() if code else [])
 
 

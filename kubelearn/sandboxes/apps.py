@@ -12,6 +12,6 @@ class SandboxesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import persistence
+        from . import persistence, views  # noqa: F401 - views registers its sandbox operation
 
         persistence.install()

@@ -11,7 +11,12 @@ The runtime keeps live clusters in memory; this module is the bridge to ``Sandbo
   That is the durability promise: a crash loses at most the last second of changes, and a
   clean shutdown (SIGTERM/SIGINT ends daphne normally) loses nothing, because an ``atexit``
   hook flushes everything. Callers that need a write *now* call ``flush(id)`` (sync) or
-  ``await aflush(id)``; the REST facade does not have to.
+  ``await aflush(id)``.
+* Durable writes (``SANDBOX_DURABLE_WRITES``, on by default when ``REDIS_URL`` is set): every
+  write a request makes (``LiveSandbox.changed()``: the REST facade, forwarded commands, page
+  actions) is saved before it is acknowledged, so a kill -9 of the owning process loses no
+  acknowledged object; simulated time's own progress stays throttled. Snapshots are numbered
+  when taken and an older one never overwrites a newer one.
 * ``evict_idle()`` flushes and drops sandboxes nobody touched for ``SANDBOX_IDLE_SECONDS``
   (default 900) and nobody watches.
 
@@ -48,6 +53,10 @@ def idle_seconds() -> float:
     return float(getattr(settings, "SANDBOX_IDLE_SECONDS", 900))
 
 
+def durable() -> bool:
+    return bool(getattr(settings, "SANDBOX_DURABLE_WRITES", False))
+
+
 def limits() -> quotas.Limits:
     return quotas.Limits(**getattr(settings, "SANDBOX_LIMITS", {}))
 
@@ -57,12 +66,20 @@ def attach(live: LiveSandbox) -> LiveSandbox:
     quotas.install(live.cluster, limits())
     if _on_change not in live.on_change:
         live.on_change.append(_on_change)
+    if _on_commit not in live.on_commit:
+        live.on_commit.append(_on_commit)
     housekeeper.ensure_started()
     return live
 
 
 def _on_change(live: LiveSandbox) -> None:
     housekeeper.wake()
+
+
+def _on_commit(live: LiveSandbox) -> None:
+    """A request's write, about to be acknowledged (``lock`` held): save it now when durable."""
+    if durable():
+        save_held(live)
 
 
 def load(sandbox_id: str) -> LiveSandbox | None:
@@ -100,15 +117,35 @@ def save(live: LiveSandbox) -> None:
     """Write the sandbox's snapshot now (sync code only). Saves of one sandbox stay in order."""
     with live.save_lock:
         with live.lock:
-            data = live.cluster.snapshot()
-            live.dirty = False
-            live.last_saved = time.monotonic()
+            data, seq = _take(live)
             speed, paused = live.speed, live.paused
+        _write(live, data, seq, speed, paused)
+
+
+def save_held(live: LiveSandbox) -> None:
+    """Write now with the sandbox's ``lock`` held (a hand-over's last write, a durable commit)."""
+    data, seq = _take(live)
+    _write(live, data, seq, live.speed, live.paused)
+
+
+def _take(live: LiveSandbox) -> tuple[dict[str, object], int]:
+    """A numbered snapshot (``lock`` held)."""
+    live.dirty = False
+    live.last_saved = time.monotonic()
+    live.snapshot_seq += 1
+    return live.cluster.snapshot(), live.snapshot_seq
+
+
+def _write(live: LiveSandbox, data: dict[str, object], seq: int, speed: float, paused: bool) -> None:
+    with live.write_lock:
+        if seq <= live.written_seq:
+            return  # a newer snapshot is already in the database
         try:
             Sandbox.objects.filter(pk=live.id).update(snapshot=data, speed=speed, paused=paused, updated=timezone.now())
         except Exception:
             live.dirty = True  # try again on the next round
             raise
+        live.written_seq = seq
 
 
 def flush(sandbox_id: str) -> bool:

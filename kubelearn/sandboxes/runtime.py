@@ -17,6 +17,13 @@ Interface used by the REST facade and the WebSocket consumers::
 
     sandbox.watch() / sandbox.unwatch()               # a streaming watcher follows it
     await sandbox.wait_for_change(timeout)           # from async code, without the lock
+
+A ``LiveSandbox`` object stops being this process's copy when it is dropped: evicted, deleted,
+its lease lost, or handed over to another process (``hand_over``, used by
+``forwarding.take_over``). Then ``dropped`` is set, everyone waiting in ``wait_for_change``
+wakes up at once, and the ``runtime().on_drop`` callbacks run. Whoever keeps a reference (a
+WebSocket consumer, a page request) must check ``live.dropped`` (or ``runtime().get(id) is
+not live``) after waking or taking the lock, and stop using the object: writes to it are lost.
 """
 
 from __future__ import annotations
@@ -49,12 +56,22 @@ class LiveSandbox:
     # that keeps concurrent saves of this sandbox in order.
     last_saved: float = 0.0
     save_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Snapshots are numbered when taken; a write older than the last one written is skipped
+    # (``write_lock`` is always the innermost lock, so a save may run with ``lock`` held).
+    snapshot_seq: int = 0
+    written_seq: int = 0
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
     # WebSocket consumers and facade watches currently following this sandbox: the ticker
     # advances watched sandboxes, and eviction skips them.
     watchers: int = 0
     _waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = field(default_factory=list)
     _waiters_lock: threading.Lock = field(default_factory=threading.Lock)
     on_change: list[Callable[[LiveSandbox], None]] = field(default_factory=list)
+    # Called by ``changed()`` only (a write someone will acknowledge), not by ticks: with
+    # durable writes on, persistence saves the snapshot here, before the answer is sent.
+    on_commit: list[Callable[[LiveSandbox], None]] = field(default_factory=list)
+    # Set once the runtime forgot this object (see the module docstring); never cleared.
+    dropped: bool = False
 
     def advance(self, now: float | None = None) -> None:
         """Bring simulated time up to the wall clock (call with ``lock`` held)."""
@@ -67,13 +84,31 @@ class LiveSandbox:
         revision = self.cluster.store.revision
         self.cluster.step(min(elapsed * self.speed, MAX_CATCH_UP_SECONDS))
         if self.cluster.store.revision != revision:
-            self.changed()
+            self._notify()
 
     def changed(self) -> None:
-        """The store changed: persist later (throttled) and wake everyone waiting for news."""
+        """A request changed the store (call with ``lock`` held, before answering it).
+
+        Commit hooks run first (with durable writes, the snapshot is in the database before
+        the caller acknowledges the write), then everyone waiting for news is woken.
+        """
+        for callback in list(self.on_commit):
+            callback(self)
+        self._notify()
+
+    def _notify(self) -> None:
+        """The store changed (a request or simulated time): persist later, wake the waiters."""
         self.dirty = True
         for callback in list(self.on_change):
             callback(self)
+        self._wake_waiters()
+
+    def mark_dropped(self) -> None:
+        """The runtime forgot this object: flag it and wake its waiters so they notice now."""
+        self.dropped = True
+        self._wake_waiters()
+
+    def _wake_waiters(self) -> None:
         with self._waiters_lock:
             waiters, self._waiters = self._waiters, []
         for loop, event in waiters:
@@ -97,13 +132,20 @@ class LiveSandbox:
             if paused is not None:
                 self.paused = bool(paused)
 
-    async def wait_for_change(self, timeout: float) -> bool:  # noqa: ASYNC109 - the facade's interface
-        """Wait (without the lock) until ``changed()`` is called or ``timeout`` passes."""
+    async def wait_for_change(self, timeout: float, since: int | None = None) -> bool:  # noqa: ASYNC109 - the facade's interface
+        """Wait (without the lock) until ``changed()`` is called or ``timeout`` passes.
+
+        With ``since`` (the revision the caller last saw), return at once when the store is
+        already past it: checked after registering, so a change that landed while the caller
+        was busy sending is not missed until the timeout.
+        """
         loop = asyncio.get_running_loop()
         event = asyncio.Event()
         with self._waiters_lock:
             self._waiters.append((loop, event))
         try:
+            if since is not None and self.cluster.store.revision != since:
+                return True
             await asyncio.wait_for(event.wait(), timeout)
             return True
         except TimeoutError:
@@ -125,10 +167,16 @@ class SandboxRuntime:
         # Installed with Redis (ownership.py): claim(id) -> None when this process holds the
         # sandbox's lease (acquiring it if free), else the owning process's id.
         self.claim: Callable[[str], str | None] | None = None
+        # Called (from whichever thread dropped it, without the runtime lock) with every
+        # sandbox this process forgets; asyncio code must hop back with call_soon_threadsafe.
+        self.on_drop: list[Callable[[LiveSandbox], None]] = []
 
     def add(self, sandbox: LiveSandbox) -> LiveSandbox:
         with self._lock:
+            previous = self._live.get(sandbox.id)
             self._live[sandbox.id] = sandbox
+        if previous is not None and previous is not sandbox:
+            self._dropped(previous)
         return sandbox
 
     def open(self, sandbox_id: str) -> LiveSandbox | None:
@@ -168,7 +216,41 @@ class SandboxRuntime:
 
     def drop(self, sandbox_id: str) -> None:
         with self._lock:
-            self._live.pop(sandbox_id, None)
+            live = self._live.pop(sandbox_id, None)
+        if live is not None:
+            self._dropped(live)
+
+    def hand_over(
+        self,
+        sandbox_id: str,
+        final_write: Callable[[LiveSandbox], object],
+        release: Callable[[str], object],
+    ) -> LiveSandbox | None:
+        """Write the sandbox one last time, forget it and ``release(id)`` its lease.
+
+        All under the runtime lock, so no ``open()`` here can reload the sandbox in between
+        (a copy without a lease); ``final_write(live)`` also holds the sandbox's ``save_lock``
+        and ``lock`` (the order ``evict_idle`` and ``persistence.save`` use), so no request
+        changes it between that write and the drop. If either raises, nothing is dropped.
+        Returns the dropped object, or None when the sandbox was not in memory (the lease is
+        released all the same).
+        """
+        with self._lock:
+            live = self._live.get(sandbox_id)
+            if live is None:
+                release(sandbox_id)
+                return None
+            with live.save_lock, live.lock:
+                final_write(live)
+                release(sandbox_id)
+                del self._live[sandbox_id]
+        self._dropped(live)
+        return live
+
+    def _dropped(self, live: LiveSandbox) -> None:
+        live.mark_dropped()
+        for callback in list(self.on_drop):
+            callback(live)
 
     def evict_idle(
         self, idle_seconds: float, now: float, before_drop: Callable[[LiveSandbox], object] | None = None
@@ -178,7 +260,7 @@ class SandboxRuntime:
         Runs under the runtime lock, so an ``open()`` racing with eviction either touched the
         sandbox first (and keeps it) or loads it again after the save.
         """
-        evicted = []
+        evicted: list[LiveSandbox] = []
         with self._lock:
             for sandbox_id, live in list(self._live.items()):
                 if live.watchers or now - live.last_used < idle_seconds:
@@ -186,8 +268,10 @@ class SandboxRuntime:
                 if before_drop is not None:
                     before_drop(live)
                 del self._live[sandbox_id]
-                evicted.append(sandbox_id)
-        return evicted
+                evicted.append(live)
+        for live in evicted:
+            self._dropped(live)
+        return [live.id for live in evicted]
 
     def live_ids(self) -> list[str]:
         with self._lock:

@@ -1,7 +1,7 @@
 """Sandbox pages: the visitor's own sandbox with its kubeconfig, and the read-only watch page.
 
-Thin shells: they find the sandbox (the session's, or one named by id plus watch token), ask
-the runtime for its live cluster, and render ``kubectl get all`` for it. The drawing of the
+Thin shells: they find the sandbox (the session's, or one named by id plus watch token), have
+``kubectl get all`` computed where the sandbox lives (``forwarding.run_sync``), and render it. The drawing of the
 cluster arrives later; the table polls every two seconds through htmx meanwhile.
 """
 
@@ -18,25 +18,29 @@ from django.views.decorators.http import require_GET
 from kubelearn.cluster.printers import Printer
 from kubelearn.cluster.reports import get_all
 
-from . import kubeconfig
+from . import forwarding, kubeconfig
 from .models import Sandbox
 from .provision import session_sandbox
-from .runtime import runtime
+from .runtime import LiveSandbox
 
 
 def _server(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+@forwarding.operation("sandbox.get_all", right="watch")
+def _get_all_op(live: LiveSandbox) -> str:
+    cluster = live.cluster
+    now = cluster.clock.now
+    return get_all(cluster.store, Printer(lambda stamp: now - cluster.clock.parse(stamp)), namespace=None)
+
+
 def _get_all(sandbox_id: str) -> str:
-    live = runtime().open(sandbox_id)
-    if live is None:
-        raise Http404
-    with live.lock:
-        live.advance()
-        cluster = live.cluster
-        now = cluster.clock.now
-        return get_all(cluster.store, Printer(lambda stamp: now - cluster.clock.parse(stamp)), namespace=None)
+    """``kubectl get all -A``, computed wherever the sandbox lives (never moved here)."""
+    try:
+        return str(forwarding.run_sync(sandbox_id, "sandbox.get_all"))
+    except LookupError as exc:
+        raise Http404 from exc
 
 
 def _watched(request: HttpRequest, sandbox_id: str) -> Sandbox:

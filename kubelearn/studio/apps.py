@@ -12,3 +12,6 @@ class StudioConfig(AppConfig):
     label = "studio"
     verbose_name = "Studio"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import services  # noqa: F401 - registers its sandbox operations (forwarding.operation)
