@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench messages clean distclean
+.PHONY: help run test lint fmt bench soak messages clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,16 @@ bench: $(VENV)/.installed-dev ## Run every bench/*.py script, then a table of fi
 	done; \
 	if [ $$found -eq 0 ]; then echo "no bench/*.py scripts yet"; fi; \
 	$(PY) bench/_report.py "$$log"; rm -f "$$log" "$$log.rc"
+
+# Load and fault runs (bench/soak.py, each on a private redis-server): a class of 200 for five
+# minutes, then a kill -9 of one daphne and a Redis restart half way through shorter runs.
+# Every run is made; the target fails if any of them did. Not part of `make bench`.
+soak: $(VENV)/.installed-dev ## 200 students for 5 min on 2 daphnes + Redis, then kill -9 and Redis-restart runs
+	@status=0; \
+	PYTHONPATH=. $(PY) bench/soak.py --students 200 --seconds 300 || status=1; \
+	PYTHONPATH=. $(PY) bench/soak.py --students 200 --seconds 90 --kill || status=1; \
+	PYTHONPATH=. $(PY) bench/soak.py --students 200 --seconds 90 --restart-redis || status=1; \
+	exit $$status
 
 messages: $(VENV)/.installed ## Recompile locale/*/LC_MESSAGES/django.mo (needs msgfmt)
 	$(PY) manage.py compilemessages --ignore='$(VENV)/*'
