@@ -2,8 +2,8 @@
 
 ``redis_url`` picks an empty Redis database number (1–15) on 127.0.0.1:6379 for this test
 session and flushes it afterwards, so runs never see each other's leases or groups.
-``cluster_of_two`` migrates one SQLite file, creates the sandboxes ``demo`` and ``student``
-with ``manage.py sandbox kubeconfig`` and starts daphne twice on loopback (``a`` and ``b``)
+``cluster_of_two`` copies one SQLite file (migrated, with the sandboxes ``demo`` and
+``student`` made by ``manage.py sandbox kubeconfig``, once per session) and starts daphne twice on loopback (``a`` and ``b``)
 with ``REDIS_URL`` set, a 2-second ownership lease and 0.2-second snapshot throttle.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -133,18 +134,19 @@ def _start(name: str, env: dict[str, str], workdir: Path, repo_root: Path) -> Se
     pytest.fail(f"daphne {name} did not start:\n{server.output()}")
 
 
-@pytest.fixture
-def cluster_of_two(
-    tmp_path: Path, repo_root: Path, redis_url: str, make_env: Callable[..., dict[str, str]]
-) -> Iterator[Pair]:
-    env = make_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DEBUG="true",
-        SECRET_KEY=SECRET,
-        REDIS_URL=redis_url,
-        SANDBOX_LEASE_SECONDS=str(LEASE_SECONDS),
-        SANDBOX_SAVE_SECONDS="0.2",
-    )
+@pytest.fixture(scope="session")
+def seeded_database(
+    tmp_path_factory: pytest.TempPathFactory,
+    repo_root: Path,
+    redis_url: str,
+    make_env: Callable[..., dict[str, str]],
+) -> tuple[Path, dict[str, dict[str, str]]]:
+    """One migrated SQLite file with the sandboxes ``demo`` and ``student``, made once per session.
+
+    Five ``manage.py`` runs cost ~8 s; each test copies the file instead (its own database).
+    """
+    path = tmp_path_factory.mktemp("scaleout-template") / "db.sqlite3"
+    env = make_env(DATABASE_URL=f"sqlite:///{path}", DEBUG="true", SECRET_KEY=SECRET, REDIS_URL=redis_url)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput"], cwd=repo_root, env=env, check=True, capture_output=True)
     sandboxes = {}
@@ -161,6 +163,28 @@ def cluster_of_two(
             text=True,
         )
         sandboxes[name] = json.loads(shown.stdout)
+    return path, sandboxes
+
+
+@pytest.fixture
+def cluster_of_two(
+    tmp_path: Path,
+    repo_root: Path,
+    redis_url: str,
+    make_env: Callable[..., dict[str, str]],
+    seeded_database: tuple[Path, dict[str, dict[str, str]]],
+) -> Iterator[Pair]:
+    template, shown = seeded_database
+    shutil.copyfile(template, tmp_path / "db.sqlite3")
+    env = make_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DEBUG="true",
+        SECRET_KEY=SECRET,
+        REDIS_URL=redis_url,
+        SANDBOX_LEASE_SECONDS=str(LEASE_SECONDS),
+        SANDBOX_SAVE_SECONDS="0.2",
+    )
+    sandboxes = {name: dict(info) for name, info in shown.items()}
     a = _start("a", env, tmp_path, repo_root)
     b = _start("b", env, tmp_path, repo_root)
     pair = Pair(a, b, sandboxes, redis_url, env, [a, b])
@@ -172,6 +196,7 @@ def cluster_of_two(
                 server.process.wait(10)
             except subprocess.TimeoutExpired:
                 server.kill()
+    # Every test reuses the same sandbox ids: leave no lease, group or channel behind.
     client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter("kubelearn:owner:*"):
-        client.delete(key)
+    client.flushdb()
+    client.set("kubelearn:test-run", os.getpid())
