@@ -39,6 +39,7 @@ CONFIG_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
     "SANDBOX_LEASE_SECONDS",
     "SANDBOX_SAVE_SECONDS",
+    "SANDBOX_DURABLE_WRITES",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set above for in-process tests only; servers must not inherit it
 )
 

@@ -7,6 +7,7 @@ environment, because settings are read once at import time.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import subprocess
 import sys
@@ -202,3 +203,19 @@ def test_deploy_checks_pass_in_production_configuration(make_env: Callable[..., 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _config_variables(path: Path) -> set[str]:
+    """The names in a module's ``CONFIG_VARIABLES = (...)`` tuple, read as text (no import)."""
+    block = path.read_text().split("CONFIG_VARIABLES = (", 1)[1].split(")", 1)[0]
+    return set(re.findall(r'"([A-Z_]+)"', block))
+
+
+def test_every_environment_variable_the_settings_read_is_cleaned_from_subprocess_environments() -> None:
+    """A shell's ``SANDBOX_DURABLE_WRITES`` (or any other setting) must not leak into a test's servers."""
+    text = (REPO_ROOT / "kubelearn" / "settings.py").read_text()
+    read = set(re.findall(r'(?:environ\.get|env_bool|env_list)\("([A-Z_]+)"', text))
+    assert "SANDBOX_DURABLE_WRITES" in read
+    for cleaner in (REPO_ROOT / "tests" / "conftest.py", REPO_ROOT / "bench" / "_soakstack.py"):
+        missing = read - _config_variables(cleaner)
+        assert not missing, f"{cleaner.name} does not clean {sorted(missing)}"
