@@ -9,7 +9,6 @@ ServiceAccount in each, the ``kubernetes`` Service and a fleet of worker nodes â
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -234,13 +233,17 @@ class Cluster:
 
     # -- snapshots ---------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
-        """A JSON-serialisable picture of the cluster: store contents, clock and RNG state."""
+    def snapshot(self, copy: bool = True) -> dict[str, Any]:
+        """A JSON-serialisable picture of the cluster: store contents, clock and RNG state.
+
+        ``copy=False`` shares the stored objects: encode it before the store changes again.
+        """
+        version, internal, gauss = self.rng.getstate()
         return {
-            "store": self.store.dump(),
+            "store": self.store.dump(copy),
             "epoch": self.clock.epoch.isoformat(),
             "now": self.clock.now,
-            "rng": json.loads(json.dumps(self.rng.getstate())),
+            "rng": [version, list(internal), gauss],  # what a JSON round trip gives back
         }
 
     @classmethod

@@ -8,6 +8,7 @@ same inputs produce the same objects (never the global ``random`` module).
 from __future__ import annotations
 
 import random
+from typing import Any
 
 # apimachinery's util/rand alphabet: no vowels (no accidental words) and no confusable 0/1/3.
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -55,7 +56,7 @@ class SeededRng:
     def choice(self, seq: list):  # type: ignore[no-untyped-def, type-arg]
         return self._random.choice(seq)
 
-    def getstate(self) -> object:
+    def getstate(self) -> tuple[Any, ...]:
         return self._random.getstate()
 
     def setstate(self, state: object) -> None:

@@ -223,9 +223,14 @@ class Store:
 
     # -- snapshots (persistence) -------------------------------------------------------------
 
-    def dump(self) -> dict[str, Any]:
-        """Everything needed to rebuild the store (not the watch log: a restore starts a new history)."""
-        objects = [clone(obj) for bucket in self._by_kind.values() for obj in bucket.values()]
+    def dump(self, copy: bool = True) -> dict[str, Any]:
+        """Everything needed to rebuild the store (not the watch log: a restore starts a new history).
+
+        ``copy=False`` shares the stored objects (never mutated in place: writes replace them), for a
+        caller that encodes the dump at once under the sandbox's lock (persistence).
+        """
+        buckets = self._by_kind.values()
+        objects = [clone(o) for b in buckets for o in b.values()] if copy else [o for b in buckets for o in b.values()]
         return {"revision": self.revision, "objects": objects}
 
     @classmethod

@@ -24,6 +24,8 @@ import string
 from django.conf import settings
 from django.db import models
 
+from .snapshots import SnapshotEncoder
+
 ID_ALPHABET = string.ascii_lowercase + string.digits
 ID_LENGTH = 12
 
@@ -53,7 +55,7 @@ class Sandbox(models.Model):
     watch_token = models.CharField(max_length=64, default=new_secret, editable=False)
     speed = models.FloatField(default=1.0)
     paused = models.BooleanField(default=False)
-    snapshot = models.JSONField(null=True, blank=True)
+    snapshot = models.JSONField(null=True, blank=True, encoder=SnapshotEncoder)  # snapshots.py: pre-encoded
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -37,9 +37,10 @@ from django.utils import timezone
 
 from kubelearn.cluster import Cluster
 
-from . import housekeeper, ownership, quotas
+from . import housekeeper, ownership, quotas, snapshots
 from .models import Sandbox, key_digest
 from .runtime import LiveSandbox, runtime
+from .snapshots import EncodedJSON
 
 logger = logging.getLogger(__name__)
 _KEY_CACHE: dict[str, str] = {}  # sha256(access key) -> sandbox id, for sandboxes seen by this process
@@ -128,15 +129,15 @@ def save_held(live: LiveSandbox) -> None:
     _write(live, data, seq, live.speed, live.paused)
 
 
-def _take(live: LiveSandbox) -> tuple[dict[str, object], int]:
-    """A numbered snapshot (``lock`` held)."""
+def _take(live: LiveSandbox) -> tuple[EncodedJSON, int]:
+    """A numbered snapshot, encoded (``lock`` held: the stored objects are shared, not copied)."""
     live.dirty = False
     live.last_saved = time.monotonic()
     live.snapshot_seq += 1
-    return live.cluster.snapshot(), live.snapshot_seq
+    return snapshots.encode(live.cluster.snapshot(copy=False)), live.snapshot_seq
 
 
-def _write(live: LiveSandbox, data: dict[str, object], seq: int, speed: float, paused: bool) -> None:
+def _write(live: LiveSandbox, data: EncodedJSON, seq: int, speed: float, paused: bool) -> None:
     with live.write_lock:
         if seq <= live.written_seq:
             return  # a newer snapshot is already in the database

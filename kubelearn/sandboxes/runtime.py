@@ -92,13 +92,17 @@ class LiveSandbox:
         Commit hooks run first (with durable writes, the snapshot is in the database before
         the caller acknowledges the write), then everyone waiting for news is woken.
         """
+        self.dirty = True
         for callback in list(self.on_commit):
-            callback(self)
-        self._notify()
+            callback(self)  # a durable save clears ``dirty``: the housekeeper need not write it again
+        self._announce()
 
     def _notify(self) -> None:
         """The store changed (a request or simulated time): persist later, wake the waiters."""
         self.dirty = True
+        self._announce()
+
+    def _announce(self) -> None:
         for callback in list(self.on_change):
             callback(self)
         self._wake_waiters()

@@ -60,3 +60,21 @@ def test_an_older_snapshot_never_overwrites_a_newer_one() -> None:
     persistence._write(live, new_data, new_seq, live.speed, live.paused)
     persistence._write(live, old_data, old_seq, live.speed, live.paused)  # a slow, older save lands last
     assert _in_database(row.id, "newer")
+
+
+def test_a_durable_save_leaves_nothing_for_the_housekeeper(settings: Settings, client: Client) -> None:
+    """The commit hook already wrote the snapshot: a second, identical write a second later is waste."""
+    settings.SANDBOX_DURABLE_WRITES = True
+    row = create_sandbox("saved-once")
+    _post(client, row.access_key, "once")
+    live = runtime().get(row.id)
+    assert live is not None and not live.dirty
+    assert persistence.flush(row.id) is False
+
+
+def test_without_durable_writes_a_request_write_stays_dirty(settings: Settings, client: Client) -> None:
+    settings.SANDBOX_DURABLE_WRITES = False
+    row = create_sandbox("left-dirty")
+    _post(client, row.access_key, "pending")
+    live = runtime().get(row.id)
+    assert live is not None and live.dirty
