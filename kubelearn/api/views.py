@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from kubelearn.cluster.errors import StatusError
+from kubelearn.sandboxes.middleware import BUSY_ERRORS
 from kubelearn.sandboxes.runtime import LiveSandbox
 
 from . import discovery, dispatch, logs, metrics, openapi, policy, watch
@@ -38,6 +39,8 @@ def facade(view: View) -> View:
             return view(request, open_sandbox(key), **kwargs)
         except StatusError as exc:
             return status_response(exc)
+        except BUSY_ERRORS:
+            raise  # SandboxBusyMiddleware: a 503 Status kubectl retries, not a 500
         except Exception as exc:
             logger.exception("facade request failed: %s %s", request.method, request.path)
             return status_response(StatusError(500, "InternalError", f"Internal error occurred: {exc}"))

@@ -25,11 +25,13 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from .forwarding import SandboxBusy
 
 RETRY_AFTER_SECONDS = 2
+# What a view lets through to this middleware instead of answering 500 itself.
+BUSY_ERRORS = (SandboxBusy, RedisConnectionError, RedisTimeoutError)
 
 
 class SandboxBusyMiddleware(MiddlewareMixin):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, SandboxBusy | RedisConnectionError | RedisTimeoutError):
+        if not isinstance(exception, BUSY_ERRORS):
             return None
         text = _("The sandbox's server is busy, try again in a moment.")
         if request.path.startswith("/k8s/"):
