@@ -22,7 +22,8 @@ class SeededRng:
 
     def uid(self) -> str:
         """A version-4-shaped UUID string."""
-        h = f"{self._random.getrandbits(128):032x}"
+        # ``to_bytes().hex()`` is ``f"{n:032x}"`` at half the cost (a pod start draws seven uids).
+        h = self._random.getrandbits(128).to_bytes(16, "big").hex()
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
     def suffix(self, length: int = 5) -> str:
@@ -45,7 +46,7 @@ class SeededRng:
 
     def getrandbits_hex(self) -> str:
         """Event name suffix: 16 hex digits, as client-go's ``fmt.Sprintf("%v.%x", name, time)``."""
-        return f"{self._random.getrandbits(64):016x}"
+        return self._random.getrandbits(64).to_bytes(8, "big").hex()  # f"{n:016x}", faster
 
     def random(self) -> float:
         return self._random.random()

@@ -29,7 +29,10 @@ WATCHES = ("Deployment", "ReplicaSet", "Pod", "Job", "Service", "HorizontalPodAu
 
 def _index(ctx: Context) -> dict[str, set[Key]]:
     """Owner uid -> keys of its dependents: upstream's dependency graph, kept from watch events."""
-    return ctx.extras.setdefault("gc_dependents", {})  # type: ignore[no-any-return]
+    index: dict[str, set[Key]] | None = ctx.extras.get("gc_dependents")
+    if index is None:
+        index = ctx.extras["gc_dependents"] = {}
+    return index
 
 
 def _track(ctx: Context, event: WatchEvent) -> bool:
@@ -39,25 +42,38 @@ def _track(ctx: Context, event: WatchEvent) -> bool:
     owner references change, not on every status write; a vanished owner is caught from the
     owner's own DELETED event (``dependents`` of its uid).
     """
-    if event.kind not in OWNED_KINDS:
+    kind = event.kind
+    if kind not in OWNED_KINDS:
         return True
-    obj = event.object
-    meta = obj["metadata"]
-    key = (event.kind, str(meta.get("namespace", "") or ""), str(meta.get("name", "")))
+    meta = event.object["metadata"]
+    key = (kind, str(meta.get("namespace", "") or ""), str(meta.get("name", "")))
     refs = meta.get("ownerReferences") or _NO_REFS
-    refs_of: dict[Key, list[dict[str, Any]]] = ctx.extras.setdefault("gc_owners_of", {})
-    previous = refs_of.pop(key, _NO_REFS)
-    if event.type != DELETED:
-        if refs:
-            refs_of[key] = refs
-        if event.type != ADDED and event.resource_version and (refs is previous or refs == previous):
+    refs_of: dict[Key, list[dict[str, Any]]] | None = ctx.extras.get("gc_owners_of")
+    if refs_of is None:
+        refs_of = ctx.extras["gc_owners_of"] = {}
+    kept = event.type != ADDED and event.type != DELETED and event.resource_version
+    if kept:
+        # An update (most are status writes, which share the reference list with the version
+        # before): nothing to re-index while the references stay the same.
+        previous = refs_of.get(key, _NO_REFS)
+        if refs is previous:
             return False
+        if refs == previous:
+            refs_of[key] = refs
+            return False
+    previous = refs_of.pop(key, _NO_REFS)
+    if event.type != DELETED and refs:
+        refs_of[key] = refs
     index = _index(ctx)
     for ref in previous:
         index.get(ref.get("uid", ""), set()).discard(key)
     if event.type != DELETED:
         for ref in refs:
-            index.setdefault(ref.get("uid", ""), set()).add(key)
+            uid = ref.get("uid", "")
+            dependents = index.get(uid)
+            if dependents is None:
+                dependents = index[uid] = set()
+            dependents.add(key)
     return True
 
 

@@ -50,7 +50,10 @@ def _state(ctx: Context, key: Key) -> HpaState:
 
 
 def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
-    ctx.extras.setdefault(metrics_api.LISTENERS_KEY, {})[NAME] = _on_load
+    listeners = ctx.extras.get(metrics_api.LISTENERS_KEY)
+    if listeners is None:
+        listeners = ctx.extras[metrics_api.LISTENERS_KEY] = {}
+    listeners[NAME] = _on_load
     if event.kind == "HorizontalPodAutoscaler":
         if event.type == DELETED:
             state = ctx.extras.get(STATE_KEY, {}).pop(key_of(event.object), None)

@@ -80,6 +80,20 @@ def keys_for(event: WatchEvent, ctx: Context) -> Iterable[Key]:
     if event.kind == "ReplicaSet":
         return [] if event.type == DELETED else [key_of(event.object)]
     old, new = pod_index(ctx).observe(event)
+    if old is not None and new is not None:
+        old_meta, new_meta = old["metadata"], new["metadata"]
+        if (
+            old_meta.get("ownerReferences") is new_meta.get("ownerReferences")
+            and old_meta.get("labels") is new_meta.get("labels")
+            and is_active(old) == is_active(new)
+        ):
+            # The usual update (a bind or a status write shares owners and labels with the
+            # version before): only readiness can matter, and that is synced once per instant.
+            if _status_changed(old, new):
+                key = _rs_key_for(ctx, new)
+                if key is not None:
+                    coalesce(ctx, NAME, key, reconcile)
+            return ()
     keys: list[Key] = []
     if _manage_changed(old, new):
         for pod in (old, new):

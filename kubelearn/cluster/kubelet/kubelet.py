@@ -34,7 +34,7 @@ from .stages import (
     DONE,
     RUNNING,
 )
-from .status import build_status
+from .status import build_status, signature
 
 NAME = "kubelet"
 WATCHES = ("Pod", "Node", "ConfigMap", "Secret", "PersistentVolumeClaim")
@@ -75,7 +75,10 @@ def keys_for(event: WatchEvent, ctx: Any) -> Iterable[Key]:
             return [key] if key in state.pods else []
         if not node or state.writing == key:
             return []
-        state.by_node.setdefault(node, set()).add(key)
+        on_node = state.by_node.get(node)
+        if on_node is None:
+            on_node = state.by_node[node] = set()
+        on_node.add(key)
         return [key]
     if kind == "Node":
         name = name_of(obj)
@@ -141,15 +144,25 @@ def _schedule(rec: PodRecord, now: float) -> Result:
 def write_status(ctx: Any, pod: Obj, rec: PodRecord, quiet: bool = True) -> None:
     """PATCH pod/status with what the records say (skipped when nothing visible changed)."""
     rec.changed = False
+    current = pod.get("status")
+    seen = signature(rec)
+    written = rec.written
+    if written is not None and written[1] is current and written[0] == seen:
+        return  # nothing moved since our own last write: the build would give ``current`` back
     status = build_status(pod, rec, ctx.clock.timestamp(), ctx.clock.timestamp)
-    if status == pod.get("status"):
+    if status == current:
+        rec.written = (seen, current)
         return
     state = state_of(ctx)
     state.writing = rec.key if quiet else None
     try:
-        ctx.api.update({**pod, "status": status}, subresource="status", trusted=True, copy_out=False, copy_in=False)
+        stored, _ = ctx.api.update(
+            {**pod, "status": status}, subresource="status", trusted=True, copy_out=False, copy_in=False
+        )
     except StatusError:
         pass
+    else:
+        rec.written = (seen, stored.get("status"))
     finally:
         state.writing = None
     logbook.update_metrics(ctx, rec)

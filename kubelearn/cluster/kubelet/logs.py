@@ -223,7 +223,9 @@ def set_load(ctx: Any, pod_key: Any, rps: float) -> None:
 
 def update_metrics(ctx: Any, rec: PodRecord) -> None:
     """Recompute the pod's usage from its running containers and load."""
-    metrics = ctx.extras.setdefault(METRICS_KEY, {})
+    metrics = ctx.extras.get(METRICS_KEY)
+    if metrics is None:
+        metrics = ctx.extras[METRICS_KEY] = {}
     if rec.uid not in metrics and not any(c.stage in ALIVE for c in rec.app):
         return  # nothing runs and nothing was reported: no change
     rps = ctx.extras.get(LOAD_KEY, {}).get(rec.uid, 0.0)

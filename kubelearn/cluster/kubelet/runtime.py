@@ -116,7 +116,9 @@ class PodRecord:
     terminating: bool = False
     remove_at: float | None = None
     wake: float | None = None  # the earliest pending timer for this pod
-    written_rv: int = 0
+    # (status signature, the stored status it produced) after the last write: lets the next
+    # write skip building a status that could only come out the same (``kubelet.write_status``).
+    written: tuple[tuple[object, ...], Any] | None = None
     changed: bool = True
 
     def containers(self) -> list[ContainerRecord]:

@@ -15,9 +15,12 @@ from typing import Any
 
 from ..objects import Obj
 from .runtime import ContainerRecord, PodRecord
-from .stages import ALIVE, CREATING, DONE, PULLING, STAGES, TERMINATED, WAITING
+from .stages import ALIVE, CREATING, DONE, PULLING, RUNNING, STAGES, STOPPING, TERMINATED, WAITING
 
 MY_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady")
+# Stages that read the same in pod.status (both "ContainerCreating"; both running): ``signature``
+# names how a stage looks, so moving between them (a pulled image being created) writes nothing.
+_LOOKS_LIKE = {PULLING: CREATING, STOPPING: RUNNING}
 
 
 def container_status(c: ContainerRecord, stamp: Any, has_init: bool = True) -> dict[str, Any]:
@@ -108,6 +111,38 @@ def _condition(
     cond["type"] = kind
     # Unchanged: keep the stored dict (read-only, shared) so the write allocates only what moved.
     return previous if previous == cond else cond  # type: ignore[return-value]
+
+
+def signature(rec: PodRecord) -> tuple[object, ...]:
+    """Every field of the records that ``build_status`` reads and that can change.
+
+    ``build_status`` is a function of the stored status, these fields and the time (used only
+    for a condition that flips): when neither the stored status nor the signature moved since
+    the kubelet last wrote, the status would come out the same, and building it (a dozen dicts
+    compared field by field) can be skipped. Names, images, specs and the restart policy are
+    fixed for a record's life, so they are not part of it.
+    """
+    looks = _LOOKS_LIKE
+    return (
+        rec.initialized,
+        rec.ip,
+        rec.host_ip,
+        rec.start_time,
+        *[
+            (
+                looks.get(c.stage, c.stage),
+                c.runs,
+                c.container_id,
+                c.started_at,
+                c.last_term,
+                c.prev_term,
+                c.message,
+                c.ready,
+                c.exit_code,
+            )
+            for c in (rec.init + rec.app if rec.init else rec.app)
+        ],
+    )
 
 
 def build_status(pod: Obj, rec: PodRecord, now: str, stamp: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
 DEFAULT_SCHEDULER = "default-scheduler"
 ZONE_LABEL = "topology.kubernetes.io/zone"
 HARD_EFFECTS = ("NoSchedule", "NoExecute")
+TERMINAL_PHASES = ("Succeeded", "Failed")  # pods in these phases no longer count on their node
 
 
 @lru_cache(maxsize=4096)
@@ -210,7 +211,7 @@ def _is_counted(pod: Obj) -> bool:
     """Bound and not terminal: the scheduler's pod informer ignores Succeeded and Failed pods."""
     spec = pod.get("spec") or {}
     phase = (pod.get("status") or {}).get("phase")
-    return bool(spec.get("nodeName")) and phase not in ("Succeeded", "Failed")
+    return bool(spec.get("nodeName")) and phase not in TERMINAL_PHASES
 
 
 def wants_scheduling(pod: Obj) -> bool:
@@ -219,7 +220,7 @@ def wants_scheduling(pod: Obj) -> bool:
     meta = pod.get("metadata") or {}
     if spec.get("nodeName") or meta.get("deletionTimestamp"):
         return False
-    if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+    if (pod.get("status") or {}).get("phase") in TERMINAL_PHASES:
         return False
     return (spec.get("schedulerName") or DEFAULT_SCHEDULER) == DEFAULT_SCHEDULER
 
@@ -235,6 +236,9 @@ class SchedulerCache:
         self.next_start = 0
         self.min_priority = 0  # lowest priority ever bound: no pod at or below it has victims
         self._node_list: list[NodeInfo] | None = None
+        # ``plain_floor``'s answer, kept while only binds happen (they can only lower it).
+        self._floor: tuple[int, int, int, int] | None = None
+        self._floor_valid = False
 
     # -- nodes -------------------------------------------------------------------------------
 
@@ -250,8 +254,31 @@ class SchedulerCache:
             self._node_list = [info for info in self.nodes.values() if info.node is not None]
         return self._node_list
 
+    def plain_floor(self) -> tuple[int, int, int, int] | None:
+        """The least room any registered node has left: (pods, cpu, memory, ephemeral-storage).
+
+        None when there is no node, or some node is cordoned or tainted (its filters must run).
+        A pod without node constraints whose requests fit the floor fits every node, so the
+        scheduler can skip filtering a fleet node by node (``framework.schedule``). Binds keep
+        it up to date (room only shrinks); any other change recomputes it when next asked.
+        """
+        if not self._floor_valid:
+            nodes = self.node_list()
+            if not nodes or any(info.blocked for info in nodes):
+                self._floor = None
+            else:
+                self._floor = (
+                    min(info.alloc_pods - info.pod_count for info in nodes),
+                    min(info.free_cpu for info in nodes),
+                    min(info.free_memory for info in nodes),
+                    min(info.free_ephemeral for info in nodes),
+                )
+            self._floor_valid = True
+        return self._floor
+
     def observe_node(self, node: Obj) -> bool:
         """Refresh one node; True when something a filter looks at changed."""
+        self._floor_valid = False
         info = self._info(node["metadata"]["name"])
         spec = node.get("spec") or {}
         allocatable = (node.get("status") or {}).get("allocatable") or {}
@@ -285,6 +312,7 @@ class SchedulerCache:
         if info is None:
             return
         self._node_list = None
+        self._floor_valid = False
         if info.pods:
             info.node = None  # pods still point at it until PodGC removes them
         else:
@@ -341,8 +369,17 @@ class SchedulerCache:
         if owner:
             info.owners[owner] = info.owners.get(owner, 0) + 1
             self._add_zone_owner(info.zone, owner, 1)
+        floor = self._floor
+        if floor is not None and info.node is not None:
+            self._floor = (
+                min(floor[0], info.alloc_pods - info.pod_count),
+                min(floor[1], info.free_cpu),
+                min(floor[2], info.free_memory),
+                min(floor[3], info.free_ephemeral),
+            )
 
     def _unbind(self, key: Key) -> bool:
+        self._floor_valid = False
         entry = self.bound.pop(key)
         info = self.nodes.get(entry.node)
         if info is None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..objects import Key, Obj, key_of
 from ..store import DELETED, WatchEvent
-from .cache import NodeInfo, PodInfo, SchedulerCache, cache_of, pod_info, wants_scheduling
+from .cache import TERMINAL_PHASES, NodeInfo, PodInfo, SchedulerCache, cache_of, pod_info, wants_scheduling
 from .plugins import (
     MAX_NODE_SCORE,
     Status,
@@ -98,6 +98,20 @@ def keys_for(event: WatchEvent, ctx: Any) -> Iterable[Key]:
     key: Key = ("Pod", meta.get("namespace", "") or "", meta.get("name", ""))
     if event.type == DELETED:
         return list(cache.pending) if cache.forget_pod(key) else ()
+    node_name = (obj.get("spec") or {}).get("nodeName")
+    if node_name:
+        bound = cache.bound.get(key)
+        if (
+            bound is not None
+            and bound.node == node_name
+            and (obj.get("status") or {}).get("phase") not in TERMINAL_PHASES
+        ):
+            # Most pod events: a status write of a pod already counted on its node. Nothing
+            # the scheduler counts moved (``observe_pod`` would say so at more cost).
+            if key in cache.pending:
+                cache.pending.pop(key, None)
+                cache.retry_at.pop(key, None)
+            return ()
     freed = cache.observe_pod(obj, key)
     keys = list(cache.pending) if freed else []
     if wants_scheduling(obj):
@@ -159,6 +173,10 @@ def schedule(cache: SchedulerCache, pod: PodInfo) -> Decision:
     cpu = pod.cpu or _ANYTHING
     memory = pod.memory or _ANYTHING
     ephemeral = pod.ephemeral or _ANYTHING
+    if plain:
+        floor = cache.plain_floor()
+        if floor is not None and floor[0] > 0 and cpu <= floor[1] and memory <= floor[2] and ephemeral <= floor[3]:
+            return _schedule_anywhere(cache, pod, nodes, start, wanted)
     for node in nodes[start:] + nodes[:start] if start else nodes:
         if plain and not node.blocked:
             if (
@@ -187,6 +205,28 @@ def schedule(cache: SchedulerCache, pod: PodInfo) -> Decision:
     if found == 1:
         return Decision(next(iter(groups.values())), statuses, total)
     return Decision(_best_of(pod, groups, cache), statuses, total)
+
+
+def _schedule_anywhere(cache: SchedulerCache, pod: PodInfo, nodes: list[NodeInfo], start: int, wanted: int) -> Decision:
+    """``schedule`` when every node fits (``SchedulerCache.plain_floor``): the filter loop
+    would find the ``wanted`` nodes from ``start`` feasible, so only their grouping is left."""
+    total = len(nodes)
+    window = nodes[start : start + wanted]
+    if len(window) < wanted:
+        window += nodes[: wanted - len(window)]
+    cache.next_start = (start + wanted) % total
+    if wanted == 1:
+        return Decision(window[0], {}, total)
+    groups: dict[NodeState, NodeInfo] = {}
+    first = groups.setdefault  # keeps the first node of each state, in scan order
+    owner = pod.owner
+    if owner:
+        for node in window:
+            first((node.score_key, node.owners.get(owner, 0), node.zone), node)
+    else:
+        for node in window:
+            first((node.score_key, 0, ""), node)
+    return Decision(_best_of(pod, groups, cache), {}, total)
 
 
 # What a node's score depends on (see ``best_node``): its ``score_key``, its count of the pod's
