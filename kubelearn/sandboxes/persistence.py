@@ -43,7 +43,13 @@ from .runtime import LiveSandbox, runtime
 from .snapshots import EncodedJSON
 
 logger = logging.getLogger(__name__)
-_KEY_CACHE: dict[str, str] = {}  # sha256(access key) -> sandbox id, for sandboxes seen by this process
+# sha256(access key) -> (sandbox id, when this process last verified it against the row).
+_KEY_CACHE: dict[str, tuple[str, float]] = {}
+# How long a verified key is trusted for a sandbox held elsewhere: every forwarded kubectl call
+# resolves its key, and a database read per call was a tenth of a relaying process's time
+# (bench/soak.py). Keys never change; a deleted sandbox's key then finds no sandbox anyway.
+KEY_CACHE_SECONDS = 60.0
+KEY_CACHE_LIMIT = 20_000
 
 
 def save_interval() -> float:
@@ -91,26 +97,34 @@ def load(sandbox_id: str) -> LiveSandbox | None:
     cluster = Cluster.restore(row.snapshot) if row.snapshot else Cluster(seed=zlib.crc32(row.id.encode()))
     live = LiveSandbox(row.id, cluster, speed=row.speed, paused=row.paused)
     live.last_saved = time.monotonic()
-    _KEY_CACHE[row.access_key_sha256] = row.id
+    _remember(row)
     return attach(live)
 
 
 def resolve_key(access_key: str) -> str | None:
     """The key resolver: sandbox id for an access key, or None (the facade answers 401)."""
     cached = _KEY_CACHE.get(key_digest(access_key))
-    if cached is not None and runtime().get(cached) is not None:
-        return cached  # the digest matched a key this process verified with compare_digest
+    if cached is not None:
+        sandbox_id, verified = cached
+        if runtime().get(sandbox_id) is not None or time.monotonic() - verified < KEY_CACHE_SECONDS:
+            return sandbox_id  # the digest matched a key this process verified with compare_digest
     row = Sandbox.by_access_key(access_key)
     if row is None:
         return None
-    _KEY_CACHE[row.access_key_sha256] = row.id
+    _remember(row)
     return row.id
+
+
+def _remember(row: Sandbox) -> None:
+    if len(_KEY_CACHE) >= KEY_CACHE_LIMIT:
+        _KEY_CACHE.clear()  # rare: thousands of sandboxes seen; the next calls verify again
+    _KEY_CACHE[row.access_key_sha256] = (row.id, time.monotonic())
 
 
 def forget(sandbox_id: str) -> None:
     """Drop a sandbox from memory and caches without saving it (it is being deleted)."""
     runtime().drop(sandbox_id)
-    for digest in [d for d, i in _KEY_CACHE.items() if i == sandbox_id]:
+    for digest in [d for d, (i, _) in _KEY_CACHE.items() if i == sandbox_id]:
         del _KEY_CACHE[digest]
 
 
