@@ -97,6 +97,7 @@ class Report:
     duplicates: int = 0
     rewinds: int = 0
     stream_problems: list[str] = field(default_factory=list)
+    undelivered_streams: list[str] = field(default_factory=list)  # per student: what its stream looked like
     lost: list[str] = field(default_factory=list)
     lost_in_crash_window: list[str] = field(default_factory=list)
     stale_reads: list[str] = field(default_factory=list)
@@ -122,6 +123,7 @@ class Report:
             ("acknowledged writes lost to the kill", self.lost_in_crash_window),
             ("stale reads of acknowledged writes", self.stale_reads),
             ("acknowledged writes never delivered to the author's stream", self.undelivered),
+            ("students with undelivered writes", self.undelivered_streams),
             ("stream problems", self.stream_problems),
         ):
             if items:
@@ -376,13 +378,22 @@ class _Run:
                 self._classify(student, call)
             for what, text, when in student.stale_reads:
                 self._loss(student, what, text, when, report.stale_reads)
+            missing = 0
             for started, version in student.writes:
                 received = student.stream.delivered(version)
                 if received is None:
+                    missing += 1
                     report.undelivered.append(f"{student.sandbox['name']}@{version}")
                 elif received >= started and not self._in_window(started, received):  # else a no-op write
                     report.delta_ms.append((received - started) * 1000)
             stream = student.stream
+            if missing:  # say what the stream looked like, so an undelivered write can be told apart
+                last = stream.frames[-1][0] if stream.frames else None
+                report.undelivered_streams.append(
+                    f"{student.sandbox['name']}: {missing} of {len(student.writes)} writes, stream at "
+                    f"v{stream.last}, {stream.connections} connection(s), {len(stream.frames)} frames, last "
+                    + (f"{time.monotonic() - last:.0f} s before the tally" if last is not None else "never")
+                )
             report.writes += len(student.writes)
             report.gaps += stream.gaps
             report.duplicates += stream.duplicates

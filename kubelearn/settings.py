@@ -130,6 +130,15 @@ DATABASES = {
         conn_max_age=0,
     ),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several daphne processes share the file (scale-out on one machine, bench/soak.py): WAL lets
+    # readers go on while one writes, and with synchronous=NORMAL a commit needs no fsync yet
+    # survives a killed process (only a power cut may take the last commits). Durable writes
+    # commit once per acknowledged request, so that fsync was on every write's path.
+    # IMMEDIATE transactions take the write lock up front instead of failing to upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -219,3 +219,19 @@ def test_every_environment_variable_the_settings_read_is_cleaned_from_subprocess
     for cleaner in (REPO_ROOT / "tests" / "conftest.py", REPO_ROOT / "bench" / "_soakstack.py"):
         missing = read - _config_variables(cleaner)
         assert not missing, f"{cleaner.name} does not clean {sorted(missing)}"
+
+
+def test_sqlite_runs_in_wal_mode_for_several_processes(make_env: Callable[..., dict[str, str]], tmp_path: Path) -> None:
+    """A file database opens with WAL and synchronous=NORMAL (1): daphne processes sharing it do not block readers."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); mode = c.fetchone()[0]\n"
+        "    c.execute('PRAGMA synchronous'); sync = c.fetchone()[0]\n"
+        "print(mode, sync)\n"
+    )
+    env = make_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_SETTINGS_MODULE="kubelearn.settings")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "1"]
