@@ -92,8 +92,14 @@ def is_delete(item: Any) -> bool:
 # --- Go value semantics -------------------------------------------------------------------
 
 
+_KIND_OF_TYPE = {dict: "map", list: "slice", bool: "bool", str: "string", int: "int64", type(None): "nil"}
+
+
 def go_kind(value: Any) -> str:
     """The reflect kind Go sees after ``k8s.io/apimachinery/pkg/util/json`` decoding."""
+    kind = _KIND_OF_TYPE.get(value.__class__)  # exact JSON types; floats and subclasses below
+    if kind is not None:
+        return kind
     if value is None:
         return "nil"
     if isinstance(value, dict):

@@ -78,15 +78,37 @@ def root_schema(obj: dict[str, Any], definition: str | None) -> Schema:
     return openapi.definitions().get(name) if name else None
 
 
+_NO_META = FieldMeta(None)
+_LOOKUP_LIMIT = 8192
+# (id(schema), key) -> (schema, meta). The schema is kept in the entry, so its id cannot be
+# reused by another dict while the entry lives; the OpenAPI definitions live for the process.
+_LOOKUPS: dict[tuple[int, str], tuple[dict[str, Any], FieldMeta]] = {}
+
+
 def lookup(schema: Schema, key: str) -> FieldMeta:
-    """``LookupPatchMetadataForStruct``/``ForSlice`` over the OpenAPI schema."""
+    """``LookupPatchMetadataForStruct``/``ForSlice`` over the OpenAPI schema.
+
+    Memoised: every diff and merge asks for the same few fields of the same schemas, and
+    working the answer out (strategy parsing, ``$ref`` resolution) costs more than the diff.
+    Bounded, since unknown keys in manifests are looked up too.
+    """
     if schema is None:
-        return FieldMeta(None)
+        return _NO_META
+    entry = _LOOKUPS.get((id(schema), key))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    meta = _lookup(schema, key)
+    if len(_LOOKUPS) < _LOOKUP_LIMIT:
+        _LOOKUPS[(id(schema), key)] = (schema, meta)
+    return meta
+
+
+def _lookup(schema: dict[str, Any], key: str) -> FieldMeta:
     prop = (schema.get("properties") or {}).get(key)
     if prop is None:
         extra = schema.get("additionalProperties")
         if not isinstance(extra, dict):
-            return FieldMeta(None)
+            return _NO_META
         prop = extra
     strategies = [s for s in str(prop.get("x-kubernetes-patch-strategy", "")).split(",") if s]
     retain = "retainKeys" in strategies

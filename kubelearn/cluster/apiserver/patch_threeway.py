@@ -17,6 +17,8 @@ preconditions.
 
 from __future__ import annotations
 
+import copy
+import operator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -64,13 +66,16 @@ def create_three_way_patch(
     An empty result (``{}``) means kubectl has nothing to send (``unchanged``).
     """
     schema = root_schema(modified, definition) or root_schema(current, definition)
-    original = clone(original or {})
-    modified = clone(modified)
-    current = clone(current)
-    delta = diff_maps(current, modified, schema, DiffOptions(set_element_order=True, ignore_deletions=True))
-    deletions = diff_maps(
-        original, modified, schema, DiffOptions(set_element_order=True, ignore_changes_and_additions=True)
-    )
+    # The diffs only read their inputs, so they run on the caller's objects: copying the live
+    # object (status and defaults included) cost more than diffing it. Their results share
+    # values with ``modified`` (and merge keys with ``original``); ``merge_map`` writes into
+    # both patches, so they are deep-copied together first (``deepcopy`` keeps any sharing
+    # between them, as when both pointed into one private copy of ``modified``).
+    delta = diff_maps(current, modified, schema, _DELTA)
+    deletions = diff_maps(original or {}, modified, schema, _DELETIONS)
+    if not delta and not deletions:
+        return {}  # what merging two empty patches gives: kubectl's "unchanged"
+    deletions, delta = copy.deepcopy((deletions, delta))
     return merge_map(deletions, delta, schema, CLIENT)
 
 
@@ -82,32 +87,51 @@ def create_two_way_patch(
     return diff_maps(clone(original), clone(modified), schema, DiffOptions(set_element_order=True))
 
 
+_MISSING: Any = object()
+_first = operator.itemgetter(0)
+_DELTA = DiffOptions(set_element_order=True, ignore_deletions=True)
+_DELETIONS = DiffOptions(set_element_order=True, ignore_changes_and_additions=True)
+
+
+def _retaining(opts: DiffOptions, build_retain_keys: bool) -> DiffOptions:
+    """``opts`` with ``build_retain_keys`` set; usually already so (``replace`` is costly)."""
+    return opts if opts.build_retain_keys == build_retain_keys else replace(opts, build_retain_keys=build_retain_keys)
+
+
 def diff_maps(original: dict[str, Any], modified: dict[str, Any], schema: Schema, opts: DiffOptions) -> dict[str, Any]:
     patch: dict[str, Any] = {}
     retain: list[Any] = []
+    build_retain_keys = opts.build_retain_keys
+    ignore_changes = opts.ignore_changes_and_additions
     for key, new in modified.items():
-        if opts.build_retain_keys and new is not None:
+        if build_retain_keys and new is not None:
             retain.append(key)
-        if key not in original:
-            if not opts.ignore_changes_and_additions:
+        old = original.get(key, _MISSING)
+        if old is _MISSING:
+            if not ignore_changes:
                 patch[key] = new
             continue
-        old = original[key]
         if key == DIRECTIVE:
             if not isinstance(old, str) or not isinstance(new, str):
                 raise PatchError(f"invalid value for special key: {DIRECTIVE}", 400)
             if old != new:
                 patch[key] = new
             continue
-        if go_kind(old) != go_kind(new):
-            if not opts.ignore_changes_and_additions:
+        cls = old.__class__
+        if cls is not new.__class__ or cls is float:  # one Python type is one Go kind, but for floats
+            if go_kind(old) != go_kind(new):
+                if not ignore_changes:
+                    patch[key] = new
+                continue
+        elif cls is str:  # the usual leaf: same-typed strings compare as JSON does
+            if not ignore_changes and old != new:
                 patch[key] = new
             continue
         if isinstance(old, dict):
             _map_diff(key, old, new, patch, schema, opts)
         elif isinstance(old, list):
             _slice_diff(key, old, new, patch, schema, opts)
-        elif not opts.ignore_changes_and_additions and not json_equal(old, new):
+        elif not ignore_changes and not json_equal(old, new):
             patch[key] = new
     if not opts.ignore_deletions:
         for key in original:
@@ -126,7 +150,7 @@ def _map_diff(
         if not opts.ignore_changes_and_additions:
             patch[key] = new
         return
-    value = diff_maps(old, new, meta.schema, replace(opts, build_retain_keys=meta.retain_keys))
+    value = diff_maps(old, new, meta.schema, _retaining(opts, meta.retain_keys))
     if value:
         patch[key] = value
 
@@ -139,7 +163,7 @@ def _slice_diff(
         if not opts.ignore_changes_and_additions and not json_equal(old, new):
             patch[key] = new
         return
-    opts = replace(opts, build_retain_keys=meta.retain_keys)
+    opts = _retaining(opts, meta.retain_keys)
     additions, deletions, order = diff_lists(old, new, meta.schema, meta.merge_key, opts)
     if additions:
         patch[key] = additions
@@ -161,11 +185,12 @@ def diff_lists(
     order: list[Any] = []
     if kind == "map":
         patch_list, deletions = _diff_lists_of_maps(original, modified, schema, merge_key, opts)
-        patch_list = normalize_slice_order(patch_list, modified, merge_key, kind) + deletions
-        order_same = len(original) == len(modified) and all(
-            merge_key_equal(a, b, merge_key) for a, b in zip(original, modified, strict=True)
+        if patch_list:  # (every item's merge key was checked above, so skipping cannot hide an error)
+            patch_list = normalize_slice_order(patch_list, modified, merge_key, kind)
+        patch_list += deletions
+        changes = not opts.ignore_changes_and_additions and (
+            patch_list or not _same_order(original, modified, merge_key)
         )
-        changes = not opts.ignore_changes_and_additions and (patch_list or not order_same)
         removals = not opts.ignore_deletions and patch_list
         if opts.set_element_order and (changes or removals):
             order = [{merge_key: item.get(merge_key)} for item in modified]
@@ -201,34 +226,45 @@ def _diff_lists_of_scalars(original: list[Any], modified: list[Any], opts: DiffO
     return additions, unique
 
 
+def _same_order(original: list[Any], modified: list[Any], merge_key: str) -> bool:
+    return len(original) == len(modified) and all(
+        merge_key_equal(a, b, merge_key) for a, b in zip(original, modified, strict=True)
+    )
+
+
 def _diff_lists_of_maps(
     original: list[Any], modified: list[Any], schema: Schema, merge_key: str, opts: DiffOptions
 ) -> tuple[list[Any], list[Any]]:
-    def by_key(items: list[Any]) -> list[Any]:
+    def by_key(items: list[Any]) -> list[tuple[str, Any]]:
+        """Items paired with their merge key's ``%v`` text, sorted by it (stable, as Go's)."""
         for item in items:
             require_key(item, merge_key)
-        return sorted(items, key=lambda item: go_fmt(item[merge_key]))
+        keyed = [(go_fmt(item[merge_key]), item) for item in items]
+        if len(keyed) > 1:
+            keyed.sort(key=_first)
+        return keyed
 
     old, new = by_key(original), by_key(modified)
     patch: list[Any] = []
     deletions: list[Any] = []
     i = j = 0
-    while i < len(old) or j < len(new):
-        a = go_fmt(old[i][merge_key]) if i < len(old) else None
-        b = go_fmt(new[j][merge_key]) if j < len(new) else None
+    old_count, new_count = len(old), len(new)
+    while i < old_count or j < new_count:
+        a = old[i][0] if i < old_count else None
+        b = new[j][0] if j < new_count else None
         if a is not None and b is not None and a == b:
-            value = diff_maps(old[i], new[j], schema, opts)
+            value = diff_maps(old[i][1], new[j][1], schema, opts)
             if value:
-                value[merge_key] = new[j][merge_key]
+                value[merge_key] = new[j][1][merge_key]
                 patch.append(value)
             i, j = i + 1, j + 1
         elif a is None or (b is not None and a > b):
             if not opts.ignore_changes_and_additions:
-                patch.append(new[j])
+                patch.append(new[j][1])
             j += 1
         else:
             if not opts.ignore_deletions:
-                deletions.append({merge_key: old[i][merge_key], DIRECTIVE: "delete"})
+                deletions.append({merge_key: old[i][1][merge_key], DIRECTIVE: "delete"})
             i += 1
     return patch, deletions
 

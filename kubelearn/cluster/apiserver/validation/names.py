@@ -8,8 +8,10 @@ message in ``field.Invalid`` at the right path. Simplifies: IP parsing uses Pyth
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+from collections.abc import Callable
 
 DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 DNS1123_LABEL_MSG = (
@@ -88,11 +90,29 @@ def inclusive_range_error(lo: int, hi: int) -> str:
     return f"must be between {lo} and {hi}, inclusive"
 
 
+def _memoised(check: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Remember a pure check's messages per string; callers still get a list of their own.
+
+    Label keys and values, names and namespaces repeat across objects and within one (a
+    Deployment checks its ``app`` label four times), and the regexes cost more than a lookup.
+    """
+    remembered = functools.lru_cache(maxsize=4096)(lambda value: tuple(check(value)))
+
+    @functools.wraps(check)
+    def memoised(value: str) -> list[str]:
+        if value.__class__ is str and len(value) <= 256:
+            return list(remembered(value))
+        return check(value)
+
+    return memoised
+
+
 def _fullmatch(pattern: re.Pattern[str], value: str) -> bool:
     # Go's ``$`` does not accept a trailing newline, Python's ``$`` does: use fullmatch.
     return pattern.fullmatch(value) is not None
 
 
+@_memoised
 def is_dns1123_label(value: str) -> list[str]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX:
@@ -106,6 +126,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_memoised
 def is_dns1123_subdomain(value: str) -> list[str]:
     errs = []
     if len(value) > DNS1123_SUBDOMAIN_MAX:
@@ -124,6 +145,7 @@ def is_dns1035_label(value: str) -> list[str]:
     return errs
 
 
+@_memoised
 def is_qualified_name(value: str) -> list[str]:
     """``IsQualifiedName``: label keys, annotation keys (lower-cased first), finalizers."""
     errs: list[str] = []
@@ -151,6 +173,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_memoised
 def is_valid_label_value(value: str) -> list[str]:
     errs = []
     if len(value) > LABEL_VALUE_MAX:
