@@ -81,10 +81,11 @@ export class ClusterView {
     bar.append(group, this.statusLine);
     this.stage = div("cluster-view__stage");
     this.stage.setAttribute("role", "group");
-    // ground, places and links in one SVG; pods and packets in overlays (a paint layer each)
+    // ground, places and links in one SVG; pods and packets in overlays (cluster.css)
     this.svg = this.overlay(false);
     this.layers = {};
     for (const name of ["ground", "places", "links"]) this.layers[name] = el("g", { class: `cv-${name}` }, this.svg);
+    this.podStage = this.stage.appendChild(div("cluster-view__pods"));
     this.layers.packets = el("g", { class: "cv-packets" }, this.overlay(true));
     this.sea = el("rect", { class: "cv-sea", x: 0 }, this.layers.ground);
     this.quay = el("rect", { class: "cv-quay", x: 0, height: 10 }, this.layers.ground);
@@ -126,11 +127,10 @@ export class ClusterView {
     this.applyVocabulary();
   }
 
-  /** A full-size SVG on the stage: the base one (in the flow) or an overlay. */
-  overlay(over, before = null) {
+  /** A full-size SVG: the base one (in the flow) or an overlay. */
+  overlay(over, parent = this.stage) {
     const svg = el("svg", { class: `cluster-view__svg${over ? " cluster-view__layer" : ""}`, role: "none", ...this.v.size });
-    this.stage.insertBefore(svg, before);
-    return svg;
+    return parent.appendChild(svg);
   }
 
   /** @param {string} mode "metaphor" | "k8s" */
@@ -192,14 +192,14 @@ export class ClusterView {
     if (wait) return this.schedule();
     if (this.dirty) this.rebuild();
     if (!this.model) return;
-    const todo = []; // [pod, slot, adrift, order]: new pods, then overlays from the cursor
-    const n = this.podLayers.length + 1;
+    // [pod, slot, adrift, order]: new pods, then by place from the cursor (a frame dirties few tiles)
+    const todo = [];
     for (const p of this.model.pods.values()) {
       const at = this.plan.placed.get(p.uid) || [PAD, PAD];
       const adrift = this.down.has(p.node);
       if (isCurrent(this, p, at, adrift)) continue;
-      const r = this.recs.get(p.uid);
-      todo.push([p, at, adrift, r ? ((r.layer.index - this.cursor + n) % n) + 1 : 0]);
+      const spot = at[1] * 65536 + at[0];
+      todo.push([p, at, adrift, this.recs.has(p.uid) ? spot + (spot < this.cursor ? 2 : 1) * 2 ** 32 : spot]);
     }
     todo.sort((a, b) => a[3] - b[3]);
     let drawn = 0;
@@ -208,7 +208,7 @@ export class ClusterView {
       drawPod(this, todo[drawn][0], todo[drawn][1], todo[drawn][2]);
     }
     if (drawn < todo.length) {
-      this.cursor = this.recs.get(todo[drawn][0].uid)?.layer.index ?? this.cursor;
+      this.cursor = todo[drawn][3] % 2 ** 32;
       this.schedule();
     }
   }

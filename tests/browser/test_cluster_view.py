@@ -320,6 +320,7 @@ def test_traffic_sends_a_packet_from_the_gate_to_the_answering_pod(page: Page, l
     cluster = web_cluster()
     mount(page, live_server_url)
     send(page, snapshot(cluster))
+    expect(page.locator(".cv-pod")).to_have_count(3)  # boxes are drawn over several frames: wait for all
     names = page.evaluate(
         "() => [...document.querySelectorAll('.cv-pod')].map(e => e.getAttribute('aria-label').split(':')[0].split(' ')[1])"
     )

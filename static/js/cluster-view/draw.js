@@ -297,16 +297,12 @@ export function flyPackets(v, msg) {
 }
 
 /* Containers (Pods). As a delta may touch them all: unchanged ones are skipped, they sit in
- * overlay SVGs of LAYER_PODS (a paint layer each), and MAX_LIFTS crane lowerings play at once. */
+ * overlay SVGs of LAYER_PODS, and MAX_LIFTS crane lowerings play at once. */
 const LAYER_PODS = 32, MAX_LIFTS = 6;
 
 function podLayer(v) {
   let layer = v.podLayers.find((l) => l.count < LAYER_PODS);
-  if (!layer) {
-    const svg = v.overlay(true, v.layers.packets.ownerSVGElement);
-    layer = { g: el("g", { class: "cv-pods" }, svg), count: 0, index: v.podLayers.length };
-    v.podLayers.push(layer);
-  }
+  if (!layer) v.podLayers.push((layer = { g: el("g", { class: "cv-pods" }, v.overlay(true, v.podStage)), count: 0 }));
   layer.count += 1;
   return layer;
 }
