@@ -41,28 +41,21 @@ class FacadeHandler(ASGIHandler):
     """Django's ASGI handler with the facade's short middleware chain (see the module docstring)."""
 
     def load_middleware(self, is_async: bool = False) -> None:
+        if not is_async:  # ASGIHandler always loads its chain for the event loop
+            raise ValueError("the facade handler serves ASGI only")
         self._view_middleware: list[Any] = []
         self._template_response_middleware: list[Any] = []
         self._exception_middleware = [SandboxBusyMiddleware(_unused).process_exception]
-        inner = convert_exception_to_response(self._get_response_async if is_async else self._get_response)
+        inner = convert_exception_to_response(self._get_response_async)
         security = SecurityMiddleware(_unused)
 
-        def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        async def chain(request: HttpRequest) -> HttpResponse:
+            response = security.process_request(request)  # the production HTTPS redirect
+            if response is None:
+                response = await inner(request)
             response = security.process_response(request, response)
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             return response
-
-        if is_async:
-
-            async def chain(request: HttpRequest) -> HttpResponse:
-                early = security.process_request(request)
-                return finish(request, early if early is not None else await inner(request))
-
-        else:
-
-            def chain(request: HttpRequest) -> HttpResponse:  # type: ignore[misc]
-                early = security.process_request(request)
-                return finish(request, early if early is not None else inner(request))
 
         self._middleware_chain = convert_exception_to_response(chain)
 
